@@ -1,0 +1,293 @@
+"""Load content/ into typed models, reporting every problem with its position."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from .errors import Report
+from .models import Case, DevModel, Issue, Series
+from .yamlsrc import Document, Loc, Positions, load_yaml, read_text
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass
+class Doc(Generic[M]):
+    """A validated model with the file it came from and the positions of its values."""
+
+    model: M
+    path: str
+    where: Positions
+    data: Any = None
+
+    def at(self, *loc: str | int, key: bool = False) -> tuple[int, int]:
+        return self.where.at(tuple(loc), key=key)
+
+
+@dataclass
+class Page:
+    """A hand-written Markdown page from content/pages/."""
+
+    name: str
+    path: str
+    text: str
+
+    @property
+    def title(self) -> str:
+        for line in self.text.splitlines():
+            if line.startswith("# "):
+                return line[2:].strip()
+        return self.name
+
+
+@dataclass
+class Project:
+    """Everything under content/, loaded."""
+
+    root: Path
+    series: list[Doc[Series]] = field(default_factory=list)
+    issues: list[Doc[Issue]] = field(default_factory=list)
+    cases: list[Doc[Case]] = field(default_factory=list)
+    models: list[Doc[DevModel]] = field(default_factory=list)
+    pages: list[Page] = field(default_factory=list)
+    # Texts (path, loc, text) for the checks that read every text field.
+    documents: list[Document] = field(default_factory=list)
+
+
+def shown_path(path: Path, root: Path) -> str:
+    """The path as users see it in messages: relative to the project, with /."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def load_project(root: Path, report: Report) -> Project:
+    """Load every content file under root/content; problems go to report."""
+    project = Project(root=root)
+    content = root / "content"
+    if not content.is_dir():
+        report.error("content", 1, 1, "找不到 content/ 目录（用 --project 指定项目目录）")
+        return project
+    project.series = _load_series(content / "series.yml", root, report, project)
+    for path in _yaml_files(content / "briefings", root, report, depth=2):
+        doc = _load_one(path, root, report, Issue, project)
+        if doc:
+            project.issues.append(doc)
+    for kind, folder, target in (("case", "cases", project.cases), ("model", "models", project.models)):
+        model_type = Case if kind == "case" else DevModel
+        for path in _yaml_files(content / folder, root, report, depth=1):
+            doc = _load_one(path, root, report, model_type, project)
+            if doc:
+                if doc.model.id != path.stem:
+                    line, column = doc.at("id")
+                    report.error(doc.path, line, column, f"id“{doc.model.id}”与文件名“{path.name}”不一致，文件应命名为 {doc.model.id}.yml")
+                target.append(doc)
+    project.pages = _load_pages(content / "pages", root, report)
+    _report_stray_files(content, root, report)
+    return project
+
+
+def _yaml_files(folder: Path, root: Path, report: Report, depth: int) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    pattern = "*/*" if depth == 2 else "*"
+    files = []
+    for path in sorted(folder.glob(pattern)):
+        if path.is_symlink():
+            report.error(shown_path(path, root), 1, 1, "不接受符号链接，请放入真实文件")
+        elif path.suffix == ".yaml":
+            report.error(shown_path(path, root), 1, 1, "扩展名应为 .yml")
+        elif path.suffix == ".yml" and path.is_file():
+            files.append(path)
+    return files
+
+
+def _report_stray_files(content: Path, root: Path, report: Report) -> None:
+    """Files jianbao would not read: warn so nothing is lost silently."""
+    known = {"series.yml", "briefings", "cases", "models", "pages"}
+    for path in sorted(content.iterdir()):
+        if path.name not in known and not path.name.startswith("."):
+            report.warning(shown_path(path, root), 1, 1, "content/ 下的这个文件或目录不会被读取")
+
+
+def _load_series(path: Path, root: Path, report: Report, project: Project) -> list[Doc[Series]]:
+    shown = shown_path(path, root)
+    if not path.is_file():
+        report.error(shown, 1, 1, "缺少 content/series.yml（简报系列定义）")
+        return []
+    document = load_yaml(path, shown, report)
+    if document is None:
+        return []
+    project.documents.append(document)
+    if not isinstance(document.data, list):
+        line, column = document.where.at(())
+        report.error(shown, line, column, "series.yml 应为列表，每项是一个简报系列")
+        return []
+    result = []
+    for index, item in enumerate(document.data):
+        model = validate_model(Series, item, document, report, prefix=(index,))
+        if model:
+            result.append(Doc(model, shown, document.where, item))
+    return result
+
+
+def _load_one(path: Path, root: Path, report: Report, model_type: type[M], project: Project) -> Doc[M] | None:
+    shown = shown_path(path, root)
+    document = load_yaml(path, shown, report)
+    if document is None:
+        return None
+    project.documents.append(document)
+    if not isinstance(document.data, dict):
+        line, column = document.where.at(())
+        report.error(shown, line, column, "文件应为映射（键: 值），请参考 jianbao new 生成的模板")
+        return None
+    model = validate_model(model_type, document.data, document, report)
+    return Doc(model, shown, document.where, document.data) if model else None
+
+
+def _load_pages(folder: Path, root: Path, report: Report) -> list[Page]:
+    pages = []
+    if not folder.is_dir():
+        return pages
+    for path in sorted(folder.glob("*.md")):
+        shown = shown_path(path, root)
+        text = read_text(path, shown, report)
+        if text is not None:
+            pages.append(Page(path.stem, shown, text))
+    return pages
+
+
+# ---------------------------------------------------------------- validation errors
+
+def validate_model(model_type: type[M], data: Any, document: Document, report: Report, prefix: Loc = ()) -> M | None:
+    """Validate plain data against a model; report every error at its position."""
+    try:
+        return TypeAdapter(model_type).validate_python(data)
+    except ValidationError as exc:
+        for error in exc.errors(include_url=False):
+            loc = (*prefix, *_data_loc(data, tuple(error["loc"])))
+            is_key = error["type"] == "extra_forbidden"
+            line, column = document.where.at(loc, key=is_key)
+            report.error(document.path, line, column, describe_error(error, loc, model_type))
+        return None
+
+
+def _data_loc(data: Any, loc: tuple) -> Loc:
+    """Drop union tags from a pydantic loc, keeping only real keys and indexes."""
+    result: list[str | int] = []
+    current = data
+    for index, part in enumerate(loc):
+        last = index == len(loc) - 1
+        if isinstance(current, dict) and part in current:
+            result.append(part)
+            current = current[part]
+        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+            result.append(part)
+            current = current[part]
+        elif last and isinstance(current, dict):
+            result.append(part)
+    return tuple(result)
+
+
+_TYPE_NAMES = {
+    "string_type": "文本",
+    "int_type": "整数",
+    "int_parsing": "整数",
+    "int_from_float": "整数",
+    "float_type": "数字",
+    "float_parsing": "数字",
+    "bool_type": "true 或 false",
+    "bool_parsing": "true 或 false",
+    "date_type": "日期（如 2023-03-31）",
+    "date_parsing": "日期（如 2023-03-31）",
+    "date_from_datetime_parsing": "日期（如 2023-03-31）",
+    "date_from_datetime_inexact": "日期（如 2023-03-31），不带时间",
+    "list_type": "列表",
+    "dict_type": "映射（键: 值）",
+    "model_type": "映射（键: 值）",
+    "model_attributes_type": "映射（键: 值）",
+}
+
+
+def describe_error(error: dict[str, Any], loc: Loc, model_type: type[BaseModel]) -> str:
+    """One pydantic error → one Chinese sentence."""
+    kind = error["type"]
+    name = _field_name(loc)
+    value = error.get("input")
+    ctx = error.get("ctx") or {}
+    if kind == "missing":
+        return f"缺少必填字段“{name}”"
+    if kind == "extra_forbidden":
+        hint = _suggest(name, loc, model_type)
+        return f"未知字段“{name}”" + (f"，是否应为“{hint}”？" if hint else "")
+    if kind in _TYPE_NAMES:
+        return f"“{name}”应为{_TYPE_NAMES[kind]}，实际为{_show(value)}"
+    if kind == "literal_error":
+        return f"“{name}”应为以下之一：{ctx.get('expected', '')}，实际为{_show(value)}"
+    if kind == "string_pattern_mismatch":
+        return f"“{name}”的值{_show(value)}不是合法的标识：只能用小写字母、数字和连字符（-），以字母或数字开头，最长 63 个字符"
+    if kind == "string_too_short":
+        return f"“{name}”不能为空"
+    if kind == "too_short":
+        return f"“{name}”至少需要 {ctx.get('min_length')} 项"
+    if kind == "too_long":
+        return f"“{name}”最多 {ctx.get('max_length')} 项"
+    if kind in ("greater_than_equal", "greater_than"):
+        return f"“{name}”不能小于 {ctx.get('ge', ctx.get('gt'))}，实际为{_show(value)}"
+    if kind in ("less_than_equal", "less_than"):
+        return f"“{name}”不能大于 {ctx.get('le', ctx.get('lt'))}，实际为{_show(value)}"
+    if kind == "value_error":
+        return f"“{name}”：{error['msg'].removeprefix('Value error, ')}"
+    return f"“{name}”的值不正确：{error['msg']}"
+
+
+def _field_name(loc: Loc) -> str:
+    names = [part for part in loc if isinstance(part, str)]
+    return names[-1] if names else "（文件）"
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, str):
+        return f"“{value[:40]}”"
+    if isinstance(value, dict):
+        return "映射"
+    if isinstance(value, list):
+        return "列表"
+    if value is None:
+        return "空值"
+    return f"“{value}”"
+
+
+def _suggest(name: str, loc: Loc, model_type: type[BaseModel]) -> str | None:
+    fields = _fields_at(model_type, loc[:-1])
+    matches = difflib.get_close_matches(name, fields, n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+def _fields_at(model_type: type[BaseModel], loc: Loc) -> list[str]:
+    """Field names of the (nested) model at loc, for typo suggestions."""
+    current: Any = model_type
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)) or part not in current.model_fields:
+            return []
+        current = _inner_model(current.model_fields[part].annotation)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _inner_model(annotation: Any) -> Any:
+    """The model inside list[...] / X | None annotations, if any."""
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _inner_model(arg)
+        if isinstance(found, type) and issubclass(found, BaseModel):
+            return found
+    return annotation

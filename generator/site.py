@@ -1,0 +1,309 @@
+"""Compute the site structure from validated content: URLs, links, groupings.
+
+Everything here is pure: typed models in, typed views out. Templates receive
+these views (never raw YAML), so a page can only show what was validated.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from .content import Project
+from .models import Case, CaseArticle, DevModel, Distribution, Issue, ModelItem, Section, Series, SubSection
+from .validate import issue_key, issue_slug
+
+RESERVED_PAGES = {"index", "briefings", "cases", "models", "regions", "indicators", "data", "assets", "search", "feed", "tags"}
+CASE_FILTERS = ("model", "region", "tag", "year")
+LEVELS = ("省", "市", "县", "乡镇", "村")
+
+
+@dataclass
+class ArticleView:
+    title: str
+    case: CaseView | None = None
+    body: str | None = None
+
+
+@dataclass
+class IssueView:
+    issue: Issue
+    series: Series
+    total: int | None
+    articles: list[ArticleView] = field(default_factory=list)
+    previous: IssueView | None = None
+    next: IssueView | None = None
+
+    @property
+    def slug(self) -> str:
+        return issue_slug(self.issue)
+
+    @property
+    def url(self) -> str:
+        return f"briefings/{self.series.id}/{self.issue.year}/{self.slug}/"
+
+    @property
+    def file_stem(self) -> str:
+        return f"{self.series.id}-{self.issue.year}-{self.slug}"
+
+    @property
+    def title(self) -> str:
+        return "；".join(article.title for article in self.articles)
+
+    @property
+    def number_line(self) -> str:
+        """第 7 期（总第 62 期）, 增刊第 1 期 …"""
+        prefix = {"regular": "", "supplement": "增刊", "special": "专刊"}[self.issue.kind]
+        text = f"{prefix}第 {self.issue.number} 期"
+        return f"{text}（总第 {self.total} 期）" if self.total else text
+
+    @property
+    def distribution(self) -> list[Distribution]:
+        if self.issue.distribution is not None:
+            return self.issue.distribution
+        return self.series.distribution
+
+    @property
+    def printed_by(self) -> str:
+        return self.issue.printed_by or self.series.printed_by or self.series.issuer
+
+    @property
+    def printed_date(self) -> dt.date:
+        return self.issue.printed_date or self.issue.date
+
+
+@dataclass
+class Realisation:
+    """A case section that realises one item of a development model."""
+
+    case: CaseView
+    heading: str
+    anchor: str
+
+
+@dataclass
+class ItemView:
+    number: int
+    item: ModelItem
+    realisations: list[Realisation] = field(default_factory=list)
+
+
+@dataclass
+class ModelView:
+    model: DevModel
+    items: list[ItemView] = field(default_factory=list)
+    cases: list[CaseView] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return f"models/{self.model.id}/"
+
+
+@dataclass
+class RegionView:
+    path: str
+    children: list[RegionView] = field(default_factory=list)
+    cases: list[CaseView] = field(default_factory=list)
+    parent: RegionView | None = None
+
+    @property
+    def name(self) -> str:
+        return self.path.rsplit("/", 1)[-1]
+
+    @property
+    def level(self) -> str:
+        return LEVELS[min(self.path.count("/"), len(LEVELS) - 1)]
+
+    @property
+    def url(self) -> str:
+        return f"regions/{self.path}/"
+
+    @property
+    def ancestors(self) -> list[RegionView]:
+        chain = []
+        node = self.parent
+        while node:
+            chain.insert(0, node)
+            node = node.parent
+        return chain
+
+    def all_cases(self) -> list[CaseView]:
+        """Cases of this region and every region below it."""
+        found = list(self.cases)
+        for child in self.children:
+            found.extend(child.all_cases())
+        return sorted(found, key=case_order)
+
+
+@dataclass
+class CaseView:
+    case: Case
+    model: ModelView | None = None
+    region: RegionView | None = None
+    issues: list[IssueView] = field(default_factory=list)
+    related: list[CaseView] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return f"cases/{self.case.id}/"
+
+    @property
+    def year(self) -> int | None:
+        return self.case.date.year if self.case.date else None
+
+
+@dataclass
+class Filter:
+    """One no-JS listing page of cases: cases/<kind>/<value>/."""
+
+    kind: str
+    value: str
+    label: str
+    cases: list[CaseView]
+
+    @property
+    def url(self) -> str:
+        return f"cases/{self.kind}/{self.value}/"
+
+
+@dataclass
+class Site:
+    issues: list[IssueView]
+    cases: list[CaseView]
+    models: list[ModelView]
+    regions: dict[str, RegionView]
+    filters: dict[str, list[Filter]]
+    series: list[Series]
+
+    @property
+    def top_regions(self) -> list[RegionView]:
+        return [region for region in self.regions.values() if region.parent is None]
+
+    def issues_by_series_year(self) -> dict[str, dict[int, list[IssueView]]]:
+        grouped: dict[str, dict[int, list[IssueView]]] = defaultdict(lambda: defaultdict(list))
+        for view in self.issues:
+            grouped[view.series.id][view.issue.year].append(view)
+        return {sid: dict(sorted(years.items(), reverse=True)) for sid, years in grouped.items()}
+
+
+def case_order(view: CaseView) -> tuple:
+    return (-(view.case.date.toordinal() if view.case.date else 0), view.case.id)
+
+
+def section_anchor(position: tuple[int, ...]) -> str:
+    return "s" + "-".join(str(n + 1) for n in position)
+
+
+def compute_site(project: Project, totals: dict, *, drafts: bool = False) -> Site:
+    """Resolve every link between issues, cases, models and regions."""
+    series = {doc.model.id: doc.model for doc in project.series}
+    models = {doc.model.id: ModelView(doc.model, [ItemView(i + 1, item) for i, item in enumerate(doc.model.items)]) for doc in project.models}
+    cases = {doc.model.id: CaseView(doc.model, model=models.get(doc.model.model or "")) for doc in project.cases}
+    regions: dict[str, RegionView] = {}
+    for view in sorted(cases.values(), key=case_order):
+        view.region = ensure_region(regions, view.case.region)
+        view.region.cases.append(view)
+        if view.model:
+            view.model.cases.append(view)
+            _add_realisations(view, view.case.sections, ())
+    issues = _issue_views(project, totals, series, cases, drafts)
+    for view in cases.values():
+        view.related = _related(view, list(cases.values()))
+    case_list = sorted(cases.values(), key=case_order)
+    return Site(
+        issues=issues,
+        cases=case_list,
+        models=sorted(models.values(), key=lambda m: m.model.id),
+        regions=dict(sorted(regions.items())),
+        filters=_filters(case_list, models, regions),
+        series=list(series.values()),
+    )
+
+
+def ensure_region(regions: dict[str, RegionView], path: str) -> RegionView:
+    """The view of a region path, creating it and its ancestors as needed."""
+    if path in regions:
+        return regions[path]
+    region = RegionView(path)
+    regions[path] = region
+    if "/" in path:
+        parent = ensure_region(regions, path.rsplit("/", 1)[0])
+        region.parent = parent
+        parent.children.append(region)
+        parent.children.sort(key=lambda r: r.path)
+    return region
+
+
+def _add_realisations(view: CaseView, sections: list[Section] | list[SubSection], prefix: tuple[int, ...]) -> None:
+    assert view.model is not None
+    for index, section in enumerate(sections):
+        position = (*prefix, index)
+        item = section.model_item
+        if item is not None and 1 <= item <= len(view.model.items):
+            view.model.items[item - 1].realisations.append(Realisation(view, section.heading, section_anchor(position)))
+        _add_realisations(view, getattr(section, "sections", []), position)
+
+
+def _issue_views(project: Project, totals: dict, series: dict, cases: dict, drafts: bool) -> list[IssueView]:
+    views = []
+    for doc in project.issues:
+        issue = doc.model
+        if issue.draft and not drafts:
+            continue
+        view = IssueView(issue, series[issue.series], totals.get(issue_key(issue), issue.total))
+        for article in issue.articles:
+            if isinstance(article, CaseArticle):
+                case = cases[article.case]
+                view.articles.append(ArticleView(article.title or case.case.title, case=case))
+                case.issues.append(view)
+            else:
+                view.articles.append(ArticleView(article.title, body=article.body))
+        views.append(view)
+    views.sort(key=lambda v: (v.series.id, v.issue.year, v.issue.kind, v.issue.number))
+    by_group: dict[tuple, list[IssueView]] = defaultdict(list)
+    for view in views:
+        by_group[(view.series.id, view.issue.kind)].append(view)
+    for group in by_group.values():
+        for earlier, later in zip(group, group[1:]):
+            earlier.next, later.previous = later, earlier
+    return sorted(views, key=lambda v: (v.issue.date, v.series.id, v.issue.number), reverse=True)
+
+
+def _related(view: CaseView, others: list[CaseView], limit: int = 5) -> list[CaseView]:
+    """Cases sharing the model, tags or region, most shared first."""
+    scored = []
+    for other in others:
+        if other is view:
+            continue
+        score = 3 * (view.case.model is not None and other.case.model == view.case.model)
+        score += len(set(view.case.tags) & set(other.case.tags))
+        score += _shared_region_depth(view.case.region, other.case.region)
+        if score:
+            scored.append((-score, other.case.id, other))
+    return [other for *_, other in sorted(scored, key=lambda s: s[:2])[:limit]]
+
+
+def _shared_region_depth(a: str, b: str) -> int:
+    depth = 0
+    for x, y in zip(a.split("/"), b.split("/")):
+        if x != y:
+            break
+        depth += 1
+    return depth
+
+
+def _filters(cases: list[CaseView], models: dict[str, ModelView], regions: dict[str, RegionView]) -> dict[str, list[Filter]]:
+    tags: dict[str, list[CaseView]] = defaultdict(list)
+    years: dict[int, list[CaseView]] = defaultdict(list)
+    for view in cases:
+        for tag in view.case.tags:
+            tags[tag].append(view)
+        if view.year:
+            years[view.year].append(view)
+    return {
+        "model": [Filter("model", m.model.id, m.model.name, m.cases) for m in models.values() if m.cases],
+        "region": [Filter("region", r.path, r.path.replace("/", " / "), r.all_cases()) for r in regions.values() if r.all_cases()],
+        "tag": [Filter("tag", tag, tag, views) for tag, views in sorted(tags.items())],
+        "year": [Filter("year", str(year), f"{year} 年", views) for year, views in sorted(years.items(), reverse=True)],
+    }

@@ -1,0 +1,187 @@
+"""Checks across files: numbering, references, text safety, redactions (SPEC §3)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any, Iterator
+
+from .content import Doc, Project
+from .errors import Report
+from .models import REDACTED, CaseArticle, Issue
+from .text import count_redactions, find_raw_html, find_unsafe_links
+from .yamlsrc import Loc
+
+KIND_NAMES = {"regular": "正刊", "supplement": "增刊", "special": "专刊"}
+KIND_PREFIX = {"regular": "", "supplement": "zk-", "special": "zhk-"}
+
+
+def issue_slug(issue: Issue) -> str:
+    """The file and URL name of an issue: 007, zk-001, zhk-002."""
+    return f"{KIND_PREFIX[issue.kind]}{issue.number:03d}"
+
+
+def validate_project(project: Project, report: Report) -> dict[tuple[str, str, int, int], int | None]:
+    """Run every cross-file check; return the 总期号 of each issue (given or derived)."""
+    _check_series(project, report)
+    _check_issue_paths(project, report)
+    totals = _check_numbering(project, report)
+    _check_references(project, report)
+    _check_texts(project, report)
+    return totals
+
+
+def _check_series(project: Project, report: Report) -> None:
+    seen: dict[str, Doc] = {}
+    for doc in project.series:
+        if doc.model.id in seen:
+            index = project.series.index(doc)
+            line, column = doc.at(index, "id")
+            report.error(doc.path, line, column, f"简报系列 id“{doc.model.id}”重复")
+        seen.setdefault(doc.model.id, doc)
+    for doc in project.issues:
+        if doc.model.series not in seen:
+            line, column = doc.at("series")
+            known = "、".join(seen) or "（无）"
+            report.error(doc.path, line, column, f"未知的简报系列“{doc.model.series}”，已定义的有：{known}")
+
+
+def _check_issue_paths(project: Project, report: Report) -> None:
+    for doc in project.issues:
+        issue = doc.model
+        expected = f"content/briefings/{issue.year}/{issue_slug(issue)}.yml"
+        if doc.path != expected:
+            line, column = doc.at("number")
+            report.error(doc.path, line, column, f"文件位置与年度、期号不一致：{issue.year} 年{KIND_NAMES[issue.kind]}第 {issue.number} 期应保存为 {expected}")
+
+
+def issue_key(issue: Issue) -> tuple[str, str, int, int]:
+    return (issue.series, issue.kind, issue.year, issue.number)
+
+
+def _check_numbering(project: Project, report: Report) -> dict[tuple[str, str, int, int], int | None]:
+    by_key: dict[tuple, Doc] = {}
+    groups: dict[tuple[str, str], list[Doc]] = defaultdict(list)
+    for doc in project.issues:
+        key = issue_key(doc.model)
+        if key in by_key:
+            line, column = doc.at("number")
+            report.error(doc.path, line, column, f"期号重复：{doc.model.year} 年{KIND_NAMES[doc.model.kind]}第 {doc.model.number} 期已在 {by_key[key].path} 中")
+            continue
+        by_key[key] = doc
+        groups[(doc.model.series, doc.model.kind)].append(doc)
+    totals: dict[tuple, int | None] = {}
+    for docs in groups.values():
+        docs.sort(key=lambda d: (d.model.year, d.model.number))
+        _check_group(docs, report, totals)
+    return totals
+
+
+def _check_group(docs: list[Doc[Issue]], report: Report, totals: dict) -> None:
+    """One series and kind, in numbering order: dates, gaps, 总期号."""
+    seen_totals: dict[int, Doc] = {}
+    previous: Doc[Issue] | None = None
+    previous_total: int | None = None
+    for doc in docs:
+        issue = doc.model
+        if previous is None or previous.model.year != issue.year:
+            missing = range(1, issue.number)
+        else:
+            missing = range(previous.model.number + 1, issue.number)
+        if missing:
+            line, column = doc.at("number")
+            numbers = "、".join(str(n) for n in missing)
+            report.warning(doc.path, line, column, f"{issue.year} 年{KIND_NAMES[issue.kind]}缺少第 {numbers} 期")
+        if previous and issue.date < previous.model.date:
+            line, column = doc.at("date")
+            report.error(doc.path, line, column, f"日期 {issue.date} 早于上一期（{previous.path}，{previous.model.date}），期号顺序与日期不一致")
+        total = issue.total
+        if previous is not None and previous_total is not None:
+            same_year = previous.model.year == issue.year
+            expected = previous_total + (issue.number - previous.model.number if same_year else 1)
+            if total is None and same_year:
+                total = expected
+            elif total is not None and same_year and total != expected:
+                line, column = doc.at("total")
+                report.error(doc.path, line, column, f"总期号与期号不一致：上一期 {previous.path} 为第 {previous.model.number} 期（总第 {previous_total} 期），本期第 {issue.number} 期应为总第 {expected} 期，实际为 {total}")
+            elif total is not None and not same_year and total <= previous_total:
+                line, column = doc.at("total")
+                report.error(doc.path, line, column, f"总期号 {total} 不大于上一期（{previous.path}，总第 {previous_total} 期）")
+        if total is not None and total in seen_totals:
+            line, column = doc.at("total")
+            report.error(doc.path, line, column, f"总期号 {total} 重复，已在 {seen_totals[total].path} 中")
+        if total is not None:
+            seen_totals.setdefault(total, doc)
+        totals[issue_key(issue)] = total
+        previous, previous_total = doc, total
+
+
+def _check_references(project: Project, report: Report) -> None:
+    cases = {doc.model.id for doc in project.cases}
+    models = {doc.model.id: doc.model for doc in project.models}
+    for doc in project.issues:
+        for index, article in enumerate(doc.model.articles):
+            if isinstance(article, CaseArticle) and article.case not in cases:
+                line, column = doc.at("articles", index, "case")
+                hint = f"，应有文件 content/cases/{article.case}.yml"
+                report.error(doc.path, line, column, f"引用的案例“{article.case}”不存在{hint}")
+        if doc.model.distribution == []:
+            line, column = doc.at("distribution")
+            report.warning(doc.path, line, column, "报尾（distribution）为空")
+    for doc in project.cases:
+        case = doc.model
+        model = models.get(case.model) if case.model else None
+        if case.model and model is None:
+            line, column = doc.at("model")
+            report.error(doc.path, line, column, f"发展模式“{case.model}”不存在，应有文件 content/models/{case.model}.yml")
+        for loc, section in _sections(doc.model.sections):
+            if section.model_item is None:
+                continue
+            if not case.model:
+                line, column = doc.at(*loc, "model_item")
+                report.error(doc.path, line, column, "填写了 model_item，但案例没有指定发展模式（model）")
+            elif model and section.model_item > len(model.items):
+                line, column = doc.at(*loc, "model_item")
+                report.error(doc.path, line, column, f"model_item {section.model_item} 超出范围：发展模式“{model.name}”只有 {len(model.items)} 项")
+        for index, highlight in enumerate(case.highlights):
+            if highlight.redacted:
+                line, column = doc.at("highlights", index, "value")
+                report.note(doc.path, line, column, f"脱敏数字：“{highlight.label}”显示为 *，不参与计算和核对")
+
+
+def _sections(sections: list, prefix: Loc = ("sections",)) -> Iterator[tuple[Loc, Any]]:
+    for index, section in enumerate(sections):
+        yield (*prefix, index), section
+        yield from _sections(getattr(section, "sections", []), (*prefix, index, "sections"))
+
+
+def _check_texts(project: Project, report: Report) -> None:
+    """Raw HTML and unsafe links are errors in every text; redactions are counted."""
+    for document in project.documents:
+        redactions = 0
+        first_redaction: tuple[int, int] | None = None
+        for loc, text in _strings(document.data, ()):
+            for index, tag in find_raw_html(text):
+                line, column = document.where.line_in_text(loc, index)
+                report.error(document.path, line, column, f"文本中不允许使用 HTML（{tag}），请改用 Markdown：加粗写作 **文字**")
+            for index, target in find_unsafe_links(text):
+                line, column = document.where.line_in_text(loc, index)
+                report.error(document.path, line, column, f"不安全的链接“{target}”：只允许 http、https、mailto 或站内相对链接")
+            if text.strip() in REDACTED:
+                continue  # a redacted highlight value, noted on its own
+            count = count_redactions(text)
+            if count and first_redaction is None:
+                first_redaction = document.where.at(loc)
+            redactions += count
+        if redactions and first_redaction:
+            report.note(document.path, *first_redaction, f"含 {redactions} 处脱敏内容“*”，原样显示，不参与计算")
+
+
+def _strings(value: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:
+    if isinstance(value, str):
+        yield loc, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, (*loc, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, (*loc, index))

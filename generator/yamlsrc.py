@@ -1,0 +1,257 @@
+"""Read YAML safely into plain Python values, remembering where every value stands.
+
+ruamel.yaml composes a node tree with a mark on every node; we build the Python
+values ourselves from that tree so that no tag can construct an object, aliases
+cannot explode, and every key path maps to (line, column) for error messages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .errors import Report
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_NODES = 200_000
+MAX_DEPTH = 64
+
+Loc = tuple[str | int, ...]
+
+_STD = "tag:yaml.org,2002:"
+_ALLOWED_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")}
+
+_SYNTAX_MESSAGES = {
+    "mapping values are not allowed here": "此处不能出现“键: 值”（是否缺少缩进或引号？）",
+    "could not find expected ':'": "缺少冒号“:”",
+    "found character '\\t' that cannot start any token": "不能用制表符缩进，请改用空格",
+    "found undefined alias": "引用了未定义的锚点",
+    "expected <block end>, but found": "缩进不一致",
+    "did not find expected key": "缩进不一致或缺少键",
+    "found unexpected end of stream": "文件意外结束（引号或括号未闭合？）",
+    "found unknown escape character": "未知的转义字符",
+    "expected ',' or ']'": "列表缺少“,”或“]”",
+    "expected ',' or '}'": "映射缺少“,”或“}”",
+}
+
+
+@dataclass
+class Positions:
+    """Where each value (and each mapping key) of a document stands, 1-based."""
+
+    values: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    block: dict[Loc, bool] = field(default_factory=dict)
+
+    def at(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
+        """Position of the value at loc, or of its nearest known ancestor."""
+        table = self.keys if key else self.values
+        if loc in table:
+            return table[loc]
+        while loc:
+            loc = loc[:-1]
+            if loc in self.values:
+                return self.values[loc]
+        return (1, 1)
+
+    def line_in_text(self, loc: Loc, index: int) -> tuple[int, int]:
+        """Position of line `index` inside a text value (exact for | and > blocks)."""
+        line, column = self.at(loc)
+        if self.block.get(loc):
+            return (line + 1 + index, column)
+        return (line + index, column) if index else (line, column)
+
+
+@dataclass
+class Document:
+    """One YAML file: its plain value and the positions of its parts."""
+
+    path: str
+    data: Any
+    where: Positions
+
+
+def read_text(path: Path, shown: str, report: Report) -> str | None:
+    """Read a UTF-8 file (BOM accepted); report size and encoding problems."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            report.error(shown, 1, 1, f"文件过大（{size / 1048576:.1f} MB），内容文件不能超过 {MAX_FILE_BYTES // 1048576} MB")
+            return None
+        raw = path.read_bytes()
+    except OSError as exc:
+        report.error(shown, 1, 1, f"无法读取文件：{exc.strerror or exc}")
+        return None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        hint = "（看起来是 GBK/GB18030 编码）" if _looks_gbk(raw) else ""
+        report.error(shown, line, column, f"文件不是 UTF-8 编码{hint}，请用 UTF-8 另存")
+        return None
+
+
+def _looks_gbk(raw: bytes) -> bool:
+    try:
+        raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def load_yaml(path: Path, shown: str, report: Report) -> Document | None:
+    """Load one YAML file into plain values; None (and problems reported) if it cannot be."""
+    text = read_text(path, shown, report)
+    if text is None:
+        return None
+    return parse_yaml(text, shown, report)
+
+
+def parse_yaml(text: str, shown: str, report: Report) -> Document | None:
+    """Parse YAML text; every problem goes to the report with its position."""
+    yaml = YAML(typ="rt", pure=True)
+    try:
+        node = yaml.compose(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        report.error(shown, line, column, f"YAML 语法错误：{_translate(exc.problem or exc.context or '')}")
+        return None
+    except RecursionError:
+        report.error(shown, 1, 1, f"YAML 嵌套过深（超过 {MAX_DEPTH} 层）")
+        return None
+    except YAMLError as exc:
+        report.error(shown, 1, 1, f"YAML 语法错误：{_translate(str(exc))}")
+        return None
+    where = Positions()
+    if node is None:
+        return Document(shown, None, where)
+    builder = _Builder(shown, report, where)
+    try:
+        data = builder.build(node, (), 0)
+    except _Abort:
+        return None
+    return Document(shown, data, where)
+
+
+def _translate(problem: str) -> str:
+    for english, chinese in _SYNTAX_MESSAGES.items():
+        if problem.startswith(english):
+            return chinese
+    return problem
+
+
+class _Abort(Exception):
+    """The document cannot be used at all (too large or too deep)."""
+
+
+class _Builder:
+    def __init__(self, shown: str, report: Report, where: Positions):
+        self.shown = shown
+        self.report = report
+        self.where = where
+        self.count = 0
+        self.failed = False
+
+    def error(self, node: Node, message: str) -> None:
+        self.report.error(self.shown, node.start_mark.line + 1, node.start_mark.column + 1, message)
+        self.failed = True
+
+    def build(self, node: Node, loc: Loc, depth: int) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            self.error(node, f"YAML 内容过多（超过 {MAX_NODES} 个值，可能是别名展开炸弹）")
+            raise _Abort
+        if depth > MAX_DEPTH:
+            self.error(node, f"YAML 嵌套过深（超过 {MAX_DEPTH} 层）")
+            raise _Abort
+        self.where.values[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if node.tag not in _ALLOWED_TAGS:
+            self.error(node, f"不支持的 YAML 标签“{_short_tag(node.tag)}”，内容文件只能包含普通的文本、数字、日期、列表和映射")
+            return None
+        if isinstance(node, MappingNode):
+            return self.mapping(node, loc, depth)
+        if isinstance(node, SequenceNode):
+            return [self.build(item, (*loc, i), depth + 1) for i, item in enumerate(node.value)]
+        assert isinstance(node, ScalarNode)
+        self.where.block[loc] = node.style in ("|", ">")
+        return self.scalar(node)
+
+    def mapping(self, node: MappingNode, loc: Loc, depth: int) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _STD + "merge":
+                self.error(key_node, "不支持合并键“<<”，请把内容写全")
+                continue
+            if not isinstance(key_node, ScalarNode):
+                self.error(key_node, "映射的键必须是简单文本")
+                continue
+            key = str(self.scalar(key_node)) if key_node.tag != _STD + "str" else key_node.value
+            if key in result:
+                self.error(key_node, f"重复的键“{key}”")
+                continue
+            self.where.keys[(*loc, key)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            result[key] = self.build(value_node, (*loc, key), depth + 1)
+        return result
+
+    def scalar(self, node: ScalarNode) -> Any:
+        tag, value = node.tag, node.value
+        try:
+            if tag == _STD + "null":
+                return None
+            if tag == _STD + "bool":
+                return value.lower() == "true"
+            if tag == _STD + "int":
+                return _to_int(value)
+            if tag == _STD + "float":
+                return _to_float(value)
+            if tag == _STD + "timestamp":
+                return _to_timestamp(value)
+        except ValueError:
+            self.error(node, f"无法识别的值“{value}”")
+            return value
+        return value
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag[len(_STD):] if tag.startswith(_STD) else tag
+
+
+def _to_int(value: str) -> int:
+    text = value.replace("_", "")
+    sign = -1 if text.startswith("-") else 1
+    body = text.lstrip("+-")
+    if body.startswith(("0x", "0X")):
+        return sign * int(body[2:], 16)
+    if body.startswith(("0o", "0O")):
+        return sign * int(body[2:], 8)
+    return sign * int(body, 10)
+
+
+def _to_float(value: str) -> float:
+    text = value.replace("_", "").lower()
+    if text in (".nan",):
+        return math.nan
+    if text.lstrip("+-") == ".inf":
+        return -math.inf if text.startswith("-") else math.inf
+    return float(text)
+
+
+_DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
+
+
+def _to_timestamp(value: str) -> dt.date | dt.datetime:
+    if _DATE.match(value):
+        year, month, day = (int(part) for part in value.split("-"))
+        return dt.date(year, month, day)
+    text = value.replace("t", "T").replace(" ", "T", 1).replace("Z", "+00:00").replace(" ", "")
+    return dt.datetime.fromisoformat(text)
