@@ -124,15 +124,19 @@ def trend_chart(
     region: str,
     indicator_ids: Sequence[str],
     *,
+    until: int | None = None,
     title: str | None = None,
 ) -> alt.Chart:
-    """Chart one region's indicators over the years, one line per indicator."""
+    """Chart one region's indicators over the years (up to `until`), one line per indicator."""
     names = {ind: _definition(defs, ind) for ind in indicator_ids}
     rows = _region_rows(indicators, region)
     rows = rows[rows["indicator"].isin(list(indicator_ids)) & rows["value"].notna()]
+    if until is not None:
+        rows = rows[rows["year"] <= until]
     if rows.empty:
         wanted = "、".join(f"“{IndicatorDef(*names[i]).name}”" for i in indicator_ids)
-        raise ChartError(f"地区“{region}”没有{wanted}的数据")
+        by = f"截至{until}年" if until is not None else ""
+        raise ChartError(f"地区“{region}”{by}没有{wanted}的数据")
 
     order = [IndicatorDef(*names[i]).name for i in indicator_ids if i in set(rows["indicator"])]
     units = {IndicatorDef(*names[i]).unit for i in rows["indicator"].unique()}
@@ -267,17 +271,21 @@ def build_chart(
     villages: pd.DataFrame,
     defs: IndicatorDefs,
 ) -> alt.Chart:
-    """Build the chart a spec declares; a missing year means the latest year with data."""
+    """Build the chart a spec declares.
+
+    A missing year means the latest year with data; for a trend, a year is the last
+    year shown, so a case dated 2022 keeps its chart when later years are added.
+    """
     if spec.type == "trend":
         if spec.indicators is not None:
             ids: tuple[str, ...] = spec.indicators
         elif spec.indicator is not None:
             ids = (spec.indicator,)
         else:
-            ids = DEFAULT_TREND_INDICATORS
-        if spec.year is not None:
-            raise ChartError("trend（趋势）图表按全部年度绘制，不接受 year")
-        return trend_chart(indicators, defs, spec.region, ids, title=spec.title)
+            ids = tuple(i for i in DEFAULT_TREND_INDICATORS if i in defs) or DEFAULT_TREND_INDICATORS
+        return trend_chart(
+            indicators, defs, spec.region, ids, until=spec.year, title=spec.title
+        )
 
     if spec.type == "bands":
         rows = _village_rows(villages, spec.region)

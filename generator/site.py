@@ -10,7 +10,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .content import Project
+from .content import Page, Project
 from .models import Case, CaseArticle, DevModel, Distribution, Issue, ModelItem, Section, Series, SubSection
 from .validate import issue_key, issue_slug
 
@@ -175,6 +175,7 @@ class Site:
     regions: dict[str, RegionView]
     filters: dict[str, list[Filter]]
     series: list[Series]
+    pages: list[Page] = field(default_factory=list)
 
     @property
     def top_regions(self) -> list[RegionView]:
@@ -218,6 +219,7 @@ def compute_site(project: Project, totals: dict, *, drafts: bool = False) -> Sit
         regions=dict(sorted(regions.items())),
         filters=_filters(case_list, models, regions),
         series=list(series.values()),
+        pages=project.pages,
     )
 
 

@@ -95,3 +95,24 @@ def render_plain(text: str) -> Markup:
 def lead_phrase(lead: str) -> str:
     """A bold lead phrase ends with 。 unless it already ends with punctuation."""
     return lead if re.search(r"[。！？；：.!?;:…」”]$", lead) else lead + "。"
+
+
+def section_markdown(body: str, points: list) -> str:
+    """A section's body and points as one Markdown text, leads in bold, run on."""
+    parts = [body.strip()] if body.strip() else []
+    for point in points:
+        lead = f"**{lead_phrase(point.lead)}**" if point.lead else ""
+        parts.append(lead + point.text.strip())
+    return "".join(parts)
+
+
+def runin_html(heading: str, body: str, points: list, css_class: str) -> Markup:
+    """A printed-style paragraph: the heading run into the first line of its text."""
+    head = Markup('<span class="{}">{}</span>').format(css_class, lead_phrase(heading) if (body.strip() or points) else heading)
+    text = section_markdown(body, points)
+    if not text:
+        return Markup('<p class="jb-heading-only">{}</p>').format(head)
+    html = str(render_markdown(text))
+    if html.startswith("<p>"):
+        return Markup("<p>" + str(head) + html[3:])
+    return Markup("<p>" + str(head) + "</p>" + html)

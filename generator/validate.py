@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from typing import Any, Iterator
 
 from .content import Doc, Project
 from .errors import Report
-from .models import REDACTED, CaseArticle, Issue
+from .models import ID_PATTERN, REDACTED, CaseArticle, Issue
 from .text import count_redactions, find_raw_html, find_unsafe_links
 from .yamlsrc import Loc
 
@@ -27,6 +28,7 @@ def validate_project(project: Project, report: Report) -> dict[tuple[str, str, i
     totals = _check_numbering(project, report)
     _check_references(project, report)
     _check_texts(project, report)
+    _check_pages(project, report)
     return totals
 
 
@@ -83,7 +85,9 @@ def _check_group(docs: list[Doc[Issue]], report: Report, totals: dict) -> None:
     previous_total: int | None = None
     for doc in docs:
         issue = doc.model
-        if previous is None or previous.model.year != issue.year:
+        if previous is None:
+            missing = range(0)  # the archive may start at any issue
+        elif previous.model.year != issue.year:
             missing = range(1, issue.number)
         else:
             missing = range(previous.model.number + 1, issue.number)
@@ -185,3 +189,15 @@ def _strings(value: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:
     elif isinstance(value, list):
         for index, item in enumerate(value):
             yield from _strings(item, (*loc, index))
+
+
+def _check_pages(project: Project, report: Report) -> None:
+    from .site import RESERVED_PAGES
+
+    for page in project.pages:
+        if page.name in RESERVED_PAGES or not re.match(ID_PATTERN, page.name):
+            report.error(page.path, 1, 1, f"页面文件名“{page.name}.md”不可用：应为小写字母、数字和连字符，且不能是保留名称（{'、'.join(sorted(RESERVED_PAGES))}）")
+        for index, tag in find_raw_html(page.text):
+            report.error(page.path, index + 1, 1, f"页面中不允许使用 HTML（{tag}），请改用 Markdown")
+        for index, target in find_unsafe_links(page.text):
+            report.error(page.path, index + 1, 1, f"不安全的链接“{target}”：只允许 http、https、mailto 或站内相对链接")

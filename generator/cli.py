@@ -1,0 +1,167 @@
+"""Command line: parse flags, call the pipeline, map errors to exit codes (SPEC §7)."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from .config import Settings
+from .errors import ContentError, JianbaoError, Level, Report
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+project_option = click.option("--project", "project", type=click.Path(file_okay=False, path_type=Path), default=".", show_default=True, help="项目目录（含 content/、data/、mkdocs.yml）")
+
+
+def print_report(report: Report) -> None:
+    """Every problem, one per line, then the count (stderr)."""
+    for problem in report.sorted():
+        click.echo(problem.format(), err=True)
+    if report.problems:
+        click.echo(report.summary(), err=True)
+
+
+def fail(exc: JianbaoError) -> None:
+    if isinstance(exc, ContentError):
+        print_report(exc.report)
+        click.echo("失败：内容或数据有错误，未写入任何文件。", err=True)
+    else:
+        click.echo(f"错误：{exc}", err=True)
+    sys.exit(exc.exit_code)
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(package_name="jianbao", message="jianbao %(version)s")
+def main() -> None:
+    """jianbao（简报）：把 YAML 简报、典型案例和指标表生成为可搜索的静态网站。"""
+
+
+@main.command()
+@project_option
+@click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), help="输出目录（默认：项目下的 site/）")
+@click.option("--offline", is_flag=True, help="生成可从 file:// 直接打开的离线站点")
+@click.option("--no-pdf", is_flag=True, help="不生成 PDF")
+@click.option("--drafts", is_flag=True, help="同时构建草稿（draft: true）")
+@click.option("--strict", is_flag=True, help="警告也视为错误")
+def build(project: Path, site_dir: Path | None, offline: bool, no_pdf: bool, drafts: bool, strict: bool) -> None:
+    """校验、计算、生成并构建整个站点。"""
+    from rich.console import Console
+
+    from .build import build as run_build
+
+    settings = Settings.create(project, site_dir, offline=offline, pdf=not no_pdf, drafts=drafts, strict=strict)
+    console = Console(stderr=True)
+    start = time.perf_counter()
+    try:
+        with console.status("构建中…") as status:
+            result = run_build(settings, progress=lambda stage: status.update(f"构建中：{stage}…"))
+    except JianbaoError as exc:
+        fail(exc)
+        return
+    print_report(result.report)
+    report = result.report
+    click.echo(
+        f"完成：{result.pages} 个页面（改写 {result.written} 个文件），"
+        f"{report.count(Level.WARNING)} 个警告，{report.count(Level.NOTE)} 个提示，"
+        f"用时 {time.perf_counter() - start:.1f} 秒 → {settings.site_dir}"
+    )
+
+
+@main.command()
+@project_option
+@click.option("--strict", is_flag=True, help="警告也视为错误")
+def check(project: Path, strict: bool) -> None:
+    """校验全部内容和数据，不生成任何文件。"""
+    from .build import check as run_check
+
+    try:
+        checked = run_check(Settings.create(project, strict=strict))
+    except JianbaoError as exc:
+        fail(exc)
+        return
+    print_report(checked.report)
+    click.echo(f"检查通过：{len(checked.site.issues)} 期简报，{len(checked.site.cases)} 个案例，{len(checked.site.models)} 个发展模式。")
+
+
+@main.command()
+@project_option
+@click.option("--port", default=8000, show_default=True, help="端口（只监听 127.0.0.1）")
+def serve(project: Path, port: int) -> None:
+    """本地预览：content/、data/、site_templates/ 有改动时自动重新构建。"""
+    from .serve import serve as run_serve
+
+    try:
+        run_serve(Settings.create(project), port)
+    except JianbaoError as exc:
+        fail(exc)
+
+
+@main.group()
+def new() -> None:
+    """新建一期简报或一个案例的模板。"""
+
+
+@new.command("issue")
+@project_option
+@click.option("--series", help="简报系列 id（只有一个系列时可省略）")
+@click.option("--date", "date", type=click.DateTime(formats=["%Y-%m-%d"]), help="编印日期，默认今天")
+@click.option("--kind", type=click.Choice(["regular", "supplement", "special"]), default="regular", show_default=True, help="正刊/增刊/专刊")
+def new_issue(project: Path, series: str | None, date, kind: str) -> None:
+    """按下一个期号和总期号生成简报模板。"""
+    from .scaffold import new_issue as make_issue
+
+    try:
+        path = make_issue(Settings.create(project), series, date.date() if date else None, kind)
+    except JianbaoError as exc:
+        fail(exc)
+        return
+    click.echo(f"已创建 {path}")
+
+
+@new.command("case")
+@project_option
+@click.argument("case_id")
+def new_case(project: Path, case_id: str) -> None:
+    """生成典型案例模板 content/cases/CASE_ID.yml。"""
+    from .scaffold import new_case as make_case
+
+    try:
+        path = make_case(Settings.create(project), case_id)
+    except JianbaoError as exc:
+        fail(exc)
+        return
+    click.echo(f"已创建 {path}")
+
+
+@main.command()
+def doctor() -> None:
+    """检查字体、系统库和浏览器，说明缺什么、怎么安装。"""
+    from .doctor import run_checks
+
+    missing = 0
+    for check_result in run_checks():
+        mark = "✓" if check_result.ok else "✗"
+        click.echo(f"{mark} {check_result.name}：{check_result.detail}")
+        if not check_result.ok:
+            missing += 1
+            click.echo(f"    安装：{check_result.fix}")
+    if missing:
+        click.echo(f"缺少 {missing} 项。", err=True)
+        sys.exit(2)
+    click.echo("全部就绪。")
+
+
+@main.command()
+@click.option("--kind", type=click.Choice(["series", "issue", "case", "model"]), default=None, help="只输出一种内容的 Schema")
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), help="写入目录（每种内容一个 .schema.json）")
+def schema(kind: str | None, output: Path | None) -> None:
+    """输出内容文件的 JSON Schema，供编辑器校验 YAML。"""
+    from .schema import write_schemas, schema_json
+
+    if output:
+        for path in write_schemas(output):
+            click.echo(f"已写入 {path}")
+    else:
+        click.echo(schema_json(kind or "issue"))

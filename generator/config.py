@@ -1,0 +1,45 @@
+"""Build settings: one typed object, every path relative to the project root."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What one build or check works on and how."""
+
+    project: Path
+    site_dir: Path
+    offline: bool = False
+    pdf: bool = True
+    drafts: bool = False
+    strict: bool = False
+
+    @classmethod
+    def create(cls, project: Path | str = ".", site_dir: Path | str | None = None, **flags: bool) -> Settings:
+        root = Path(project).resolve()
+        site = Path(site_dir).resolve() if site_dir else root / "site"
+        return cls(project=root, site_dir=site, **flags)
+
+    @property
+    def build_dir(self) -> Path:
+        """Generated Markdown, the MkDocs config and caches: never committed."""
+        return self.project / "build"
+
+    @property
+    def docs_dir(self) -> Path:
+        return self.build_dir / "docs"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.build_dir / "cache"
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.project / "site_templates"
+
+    @property
+    def mkdocs_file(self) -> Path:
+        return self.project / "mkdocs.yml"

@@ -1,0 +1,130 @@
+"""Run MkDocs on the generated Markdown with the project's mkdocs.yml.
+
+The project's mkdocs.yml stays the user's file (theme, plugins, nav, extra);
+the build writes build/mkdocs.yml from it with the paths the build needs, so
+any engine that reads mkdocs.yml (MkDocs, Zensical) can build the same folder.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+
+from .config import Settings
+from .errors import Report, UsageError
+from .pages import default_templates
+from .yamlsrc import load_yaml
+
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+
+def read_mkdocs_yml(path: Path) -> dict[str, Any]:
+    """The project's mkdocs.yml as plain values (safe: no Python tags)."""
+    if not path.is_file():
+        return {}
+    report = Report()
+    document = load_yaml(path, path.name, report)
+    if document is None or not isinstance(document.data, dict):
+        problems = "；".join(p.format() for p in report.problems) or "应为映射"
+        raise UsageError(f"mkdocs.yml 无法读取：{problems}")
+    return document.data
+
+
+def build_config(settings: Settings, site_dir: Path) -> dict[str, Any]:
+    """The config MkDocs runs with: the project's, plus our paths and requirements."""
+    config = read_mkdocs_yml(settings.mkdocs_file)
+    config.setdefault("site_name", "乡村振兴简报")
+    config["docs_dir"] = str(settings.docs_dir)
+    config["site_dir"] = str(site_dir)
+    config["use_directory_urls"] = not settings.offline
+    config.setdefault("not_in_nav", "/*/**\n")
+    theme = config.setdefault("theme", {"name": "material"})
+    theme.setdefault("name", "material")
+    theme.setdefault("language", "zh")
+    theme["font"] = False  # never Google Fonts: the site loads nothing from outside
+    overrides = settings.templates_dir / "overrides"
+    if not overrides.is_dir():
+        overrides = default_templates() / "overrides"
+    if overrides.is_dir() and any(overrides.iterdir()):
+        theme["custom_dir"] = str(overrides)
+    config["plugins"] = _plugins(config.get("plugins"), settings)
+    return config
+
+
+def _plugins(plugins: Any, settings: Settings) -> list[Any]:
+    """Only Material's built-in plugins; search gets jieba and our dictionary."""
+    result: list[Any] = []
+    names = []
+    for entry in plugins or ["search"]:
+        name, options = (entry, {}) if isinstance(entry, str) else next(iter(entry.items()))
+        options = dict(options or {})
+        names.append(name)
+        if name == "search":
+            options.setdefault("lang", ["zh"])
+            userdict = settings.templates_dir / "search" / "userdict.txt"
+            if not userdict.is_file():
+                userdict = default_templates() / "search" / "userdict.txt"
+            if userdict.is_file():
+                options["jieba_dict_user"] = str(userdict)
+        result.append({name: options} if options else name)
+    if settings.offline and "offline" not in names:
+        result.append("offline")
+    return result
+
+
+def write_mkdocs_config(settings: Settings, site_dir: Path) -> Path:
+    """Write build/mkdocs.yml for this build and return its path."""
+    path = settings.build_dir / "mkdocs.yml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_flow_style = False
+    yaml.allow_unicode = True
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write("# 由 jianbao build 生成，请勿手工修改；请改项目根目录的 mkdocs.yml\n")
+        yaml.dump(build_config(settings, site_dir), handle)
+    return path
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def _quiet_jieba(cache_dir: Path) -> None:
+    """jieba logs to stderr and caches in /tmp: keep it quiet and inside build/."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    jieba.dt.tmp_dir = str(cache_dir)
+
+
+def run_mkdocs(config_file: Path, *, strict: bool = False) -> list[str]:
+    """Build with MkDocs in this process; return its warnings."""
+    _quiet_jieba(config_file.parent / "cache")
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    logger = logging.getLogger("mkdocs")
+    handler = _Collect()
+    logger.addHandler(handler)
+    previous = logger.propagate
+    logger.propagate = False
+    try:
+        config = load_config(config_file=str(config_file), strict=strict)
+        mkdocs_build(config)
+    except MkDocsException as exc:
+        raise UsageError(f"MkDocs 构建失败：{exc}") from exc
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = previous
+    return handler.messages

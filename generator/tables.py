@@ -1,0 +1,724 @@
+"""Read village tables (CSV/XLSX) into one tidy frame of figures in 万元.
+
+Rules the users rely on (also written in the docs):
+
+* Headers are the fixed Chinese names in ``HEADERS``; whitespace anywhere in a
+  header is ignored, and a unit may follow in full- or half-width parentheses:
+  ``集体经济总收入（万元）``, ``经营性收入(元)``. Units: 万元 (also no unit), 元 (÷ 10000),
+  千元 (÷ 10). A few synonyms from official forms are accepted (``HEADER_SYNONYMS``):
+  ``区``, ``县区``, ``区县``, ``县市区``, ``县（市、区）`` for 县; ``乡（镇）``, ``乡镇（街道）``
+  for 乡镇; ``行政村`` for 村; ``年份`` for 年度; ``统计用区划代码`` for 村代码.
+* The header is the first row that names at least three known columns (title rows
+  above it are skipped with a note); fully empty rows are ignored.
+* Numbers: full-width digits, point and sign are read as ASCII (NFKC); ``1,234.5``
+  is read only when the commas group exact thousands (``1,2345`` is an error);
+  anything else (``十二万``, ``12万``) is an error. A year may carry ``年`` (``2022年``).
+* A row with any error is excluded from the frame and reported with
+  file:row:column; each file with excluded rows also gets a note with the count.
+* An empty 省 cell (or no 省 column) means the default province.
+* CSV row numbers are physical line numbers; XLSX row numbers are sheet rows,
+  and messages about an XLSX file name the sheet. Merged XLSX cells are filled
+  with their top-left value (counties are often merged down a column).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from charset_normalizer import from_bytes
+from pydantic import BaseModel, ConfigDict, ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.constructor import DuplicateKeyError
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, SequenceNode
+
+from generator.errors import Level, Problem, Report
+
+# Canonical Chinese header -> column of the tidy frame.
+HEADERS: dict[str, str] = {
+    "年度": "year",
+    "省": "province",
+    "市": "city",
+    "县": "county",
+    "乡镇": "township",
+    "村": "village",
+    "村代码": "code",
+    "集体经济总收入": "income",
+    "经营性收入": "operating",
+}
+REQUIRED = ("年度", "市", "县", "乡镇", "村", "集体经济总收入", "经营性收入")
+REGION_HEADERS = ("市", "县", "乡镇")
+MONEY_HEADERS = ("集体经济总收入", "经营性收入")
+# Keys are normalised: no whitespace, ASCII parentheses.
+HEADER_SYNONYMS: dict[str, str] = {
+    "区": "县",
+    "县区": "县",
+    "区县": "县",
+    "县市区": "县",
+    "县(市、区)": "县",
+    "县(区、市)": "县",
+    "乡(镇)": "乡镇",
+    "乡镇(街道)": "乡镇",
+    "乡(镇、街道)": "乡镇",
+    "行政村": "村",
+    "年份": "年度",
+    "统计用区划代码": "村代码",
+}
+UNITS: dict[str, float] = {"万元": 1.0, "元": 1e-4, "千元": 0.1}
+COLUMNS = (
+    "year", "province", "city", "county", "township", "village", "code",
+    "income", "operating", "file", "row", "sample", "source",
+)
+TOTAL_WORDS = ("合计", "总计", "小计")
+YEAR_RANGE = (1949, 2100)
+HEADER_SCAN_ROWS = 10
+
+_NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
+_GROUPED = r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?"
+_ENCODINGS = ["gb18030", "gbk", "gb2312"]
+
+
+# ---------------------------------------------------------------- YAML with positions
+
+
+@dataclass
+class YamlDoc:
+    """Safely loaded YAML plus the 1-based (line, column) of every node by data path."""
+
+    label: str
+    data: Any
+    marks: dict[tuple, tuple[int, int]] = field(default_factory=dict)
+    key_marks: dict[tuple, tuple[int, int]] = field(default_factory=dict)
+    raw: dict[tuple, str] = field(default_factory=dict)
+
+    def mark(self, path: tuple, key: bool = False) -> tuple[int, int]:
+        """Position of the node at path (or of its key), else of its nearest ancestor."""
+        table = self.key_marks if key else self.marks
+        if path in table:
+            return table[path]
+        for cut in range(len(path) - 1, -1, -1):
+            if path[:cut] in self.marks:
+                return self.marks[path[:cut]]
+        return (1, 1)
+
+    def resolve(self, loc: tuple) -> tuple:
+        """Map a pydantic error location to an existing data path, skipping union tags."""
+        path: tuple = ()
+        node = self.data
+        for part in loc:
+            if isinstance(node, dict) and part in node:
+                node = node[part]
+            elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+                node = node[part]
+            else:
+                continue
+            path += (part,)
+        return path
+
+
+def parse_yaml(text: str, label: str) -> tuple[YamlDoc | None, Report]:
+    """Load YAML text safely, keeping positions; a syntax error becomes a problem."""
+    report = Report()
+    text = text.removeprefix("\ufeff")
+    yaml = YAML(typ="safe", pure=True)
+    try:
+        node = yaml.compose(text)
+        data = yaml.load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        if isinstance(exc, DuplicateKeyError):
+            report.error(label, line, column, "重复的字段")
+        else:
+            report.error(label, line, column, f"YAML 格式错误（{exc.problem or exc.context}）")
+        return None, report
+    except YAMLError as exc:
+        report.error(label, 1, 1, f"YAML 格式错误（{exc}）")
+        return None, report
+    doc = YamlDoc(label, data)
+    if node is not None:
+        _record_marks(node, data, (), doc)
+    return doc, report
+
+
+def read_yaml(path: Path, label: str) -> tuple[YamlDoc | None, Report]:
+    """Read a UTF-8 YAML file (a BOM is accepted) with positions."""
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        report = Report()
+        report.error(label, 1, 1, f"文件不是 UTF-8 编码（第 {exc.start + 1} 个字节无法解码）")
+        return None, report
+    return parse_yaml(text, label)
+
+
+def _record_marks(node: Any, data: Any, path: tuple, doc: YamlDoc) -> None:
+    doc.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if isinstance(node, MappingNode) and isinstance(data, dict):
+        if len(node.value) != len(data):  # merge keys: positions of children unknown
+            return
+        for (key_node, value_node), (key, value) in zip(node.value, data.items()):
+            doc.key_marks[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            _record_marks(value_node, value, path + (key,), doc)
+    elif isinstance(node, SequenceNode) and isinstance(data, list):
+        for index, (item_node, item) in enumerate(zip(node.value, data)):
+            _record_marks(item_node, item, path + (index,), doc)
+    elif not isinstance(node, (MappingNode, SequenceNode)):
+        doc.raw[path] = str(node.value)
+
+
+def validation_problems(exc: ValidationError, doc: YamlDoc, base: tuple = ()) -> list[Problem]:
+    """Turn pydantic errors into Chinese problems placed at the offending YAML node."""
+    problems = []
+    for err in exc.errors():
+        loc = base + tuple(err["loc"])
+        path = doc.resolve(loc)
+        if err["type"] == "extra_forbidden":
+            line, column = doc.mark(path, key=True)
+        elif err["type"] == "missing":
+            line, column = doc.mark(path)
+        else:
+            line, column = doc.mark(path)
+        problems.append(Problem(doc.label, line, column, Level.ERROR, pydantic_message(err, path)))
+    return problems
+
+
+def pydantic_message(err: Any, path: tuple) -> str:
+    """One pydantic error in Chinese."""
+    kind = err["type"]
+    names = [p for p in path if isinstance(p, str)]
+    name = names[-1] if names else "值"
+    given = err.get("input")
+    ctx = err.get("ctx") or {}
+    if kind == "extra_forbidden":
+        return f"未知字段“{name}”"
+    if kind == "missing":
+        return f"缺少字段“{err['loc'][-1]}”"
+    if kind == "union_tag_invalid":
+        tag = ctx.get("discriminator", "").strip("'")
+        expected = "、".join(re.findall(r"'([^']*)'", str(ctx.get("expected_tags", ""))))
+        return f"“{tag}”应为 {expected} 之一，实际为“{ctx.get('tag')}”"
+    if kind == "union_tag_not_found":
+        tag = ctx.get("discriminator", "").strip("'")
+        return f"缺少字段“{tag}”" if tag.isidentifier() else f"“{name}”的写法无法识别"
+    if kind == "literal_error":
+        expected = "、".join(f"“{e}”" for e in re.findall(r"'([^']*)'", str(ctx.get("expected", ""))))
+        return f"“{name}”应为 {expected} 之一，实际为“{given}”"
+    if kind in ("string_type", "str_type"):
+        return f"“{name}”应为文本"
+    if kind.startswith("bool"):
+        return f"“{name}”应为 true 或 false"
+    if kind.startswith("int"):
+        return f"“{name}”应为整数"
+    if kind.startswith("float") or kind == "finite_number":
+        return f"“{name}”应为数字"
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return f"“{name}”应为映射（键: 值）"
+    if kind == "list_type":
+        return f"“{name}”应为列表"
+    if kind in ("too_short", "string_too_short"):
+        return f"“{name}”不能为空"
+    if kind == "value_error":
+        return str(ctx.get("error", err["msg"]))
+    return f"“{name}”的值无效"
+
+
+# ---------------------------------------------------------------- sidecar
+
+
+class Sidecar(BaseModel):
+    """`data/villages/<stem>.yml`: where a table comes from."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    source: str = ""
+    sample: bool = False
+    note: str = ""
+
+
+def read_sidecar(path: Path, root: Path) -> tuple[Sidecar, Report]:
+    """Read the optional sidecar of a table; defaults when there is none."""
+    report = Report()
+    if not path.exists():
+        return Sidecar(), report
+    label = relative_label(path, root)
+    doc, parsed = read_yaml(path, label)
+    report.extend(parsed.problems)
+    if doc is None:
+        return Sidecar(), report
+    data = {} if doc.data is None else doc.data
+    if not isinstance(data, dict):
+        report.error(label, 1, 1, "应为映射（source、sample、note）")
+        return Sidecar(), report
+    try:
+        return Sidecar.model_validate(data), report
+    except ValidationError as exc:
+        report.extend(validation_problems(exc, doc))
+        return Sidecar(), report
+
+
+# ---------------------------------------------------------------- decoding and raw cells
+
+
+def relative_label(path: Path, root: Path) -> str:
+    """The path as users see it: relative to the project root, with forward slashes."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def decode_csv(data: bytes) -> str | None:
+    """Strict UTF-8 (BOM or not) first, then GBK/GB18030 as detected; None if neither."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    # Only the encodings we support are candidates: unrestricted detection takes a
+    # short GBK file for cp949 or big5.
+    best = from_bytes(data, cp_isolation=_ENCODINGS).best()
+    if best is None:
+        return None
+    # GB18030 is a superset of GBK and GB2312: decoding with it is never worse.
+    return data.decode("gb18030").removeprefix("\ufeff")
+
+
+def read_csv_cells(text: str) -> tuple[pd.DataFrame, np.ndarray]:
+    """Every cell as text ('' when empty), with the 1-based line number of each record."""
+    try:
+        cells = pd.read_csv(
+            io.StringIO(text), header=None, dtype=str, keep_default_na=False,
+            skip_blank_lines=False, skipinitialspace=False,
+        )
+    except pd.errors.EmptyDataError:
+        return pd.DataFrame(), np.zeros(0, dtype=np.int64)
+    except pd.errors.ParserError:
+        return _read_csv_cells_slowly(text)
+    cells = cells.fillna("")
+    multiline = any(cells[c].str.contains("\n|\r", regex=True).any() for c in cells.columns)
+    if multiline:  # line numbers shift: count them record by record
+        return _read_csv_cells_slowly(text)
+    return cells, np.arange(1, len(cells) + 1, dtype=np.int64)
+
+
+def _read_csv_cells_slowly(text: str) -> tuple[pd.DataFrame, np.ndarray]:
+    """Ragged rows or quoted line breaks: the csv module knows each record's line."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    records, lines, last = [], [], 0
+    for record in reader:
+        records.append(record)
+        lines.append(last + 1)
+        last = reader.line_num
+    width = max((len(r) for r in records), default=0)
+    padded = [r + [""] * (width - len(r)) for r in records]
+    return pd.DataFrame(padded, columns=range(width), dtype=object).astype(str), np.array(lines, dtype=np.int64)
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        return value.isoformat()
+    return str(value)
+
+
+def read_xlsx_sheets(path: Path) -> list[tuple[str, pd.DataFrame, np.ndarray]]:
+    """Every sheet as (name, cells as text, sheet row numbers); merged cells filled."""
+    import openpyxl  # imported here: only XLSX users pay for it
+
+    # Not read-only: merged ranges are only known in the full model.
+    workbook = openpyxl.load_workbook(path, data_only=True)
+    sheets = []
+    for sheet in workbook.worksheets:
+        rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(min_row=1, values_only=True)]
+        for merged in sheet.merged_cells.ranges:
+            top_left = rows[merged.min_row - 1][merged.min_col - 1]
+            for r in range(merged.min_row - 1, min(merged.max_row, len(rows))):
+                for c in range(merged.min_col - 1, merged.max_col):
+                    rows[r][c] = top_left
+        width = max((len(r) for r in rows), default=0)
+        cells = pd.DataFrame(rows, columns=range(width), dtype=object).astype(str)
+        sheets.append((sheet.title, cells, np.arange(1, len(rows) + 1, dtype=np.int64)))
+    workbook.close()
+    return sheets
+
+
+# ---------------------------------------------------------------- headers
+
+
+@dataclass
+class Header:
+    """What the header row of one table says."""
+
+    line: int
+    columns: dict[str, int]  # canonical name -> 0-based column position
+    units: dict[str, float]
+    problems: list[tuple[int, int, str]]  # (line, 1-based column, message)
+    fatal: bool
+    unnamed: list[int]  # 0-based positions of columns with no header
+
+
+def normalize_header(text: str) -> str:
+    """Drop all whitespace, make parentheses ASCII."""
+    return re.sub(r"\s+", "", text).replace("（", "(").replace("）", ")")
+
+
+def split_header(text: str) -> tuple[str | None, str | None]:
+    """(canonical name or None, unit or None) of one header cell."""
+    norm = normalize_header(text)
+    if norm in HEADERS:
+        return norm, None
+    if norm in HEADER_SYNONYMS:
+        return HEADER_SYNONYMS[norm], None
+    match = re.fullmatch(r"(.+?)\((.*)\)", norm)
+    if not match:
+        return None, None
+    name = HEADER_SYNONYMS.get(match[1], match[1])
+    return (name, match[2]) if name in HEADERS else (None, None)
+
+
+def find_header_row(cells: pd.DataFrame, candidates: np.ndarray) -> int | None:
+    """Position of the first of the first rows that names at least three known columns."""
+    for pos in candidates[:HEADER_SCAN_ROWS]:
+        known = sum(split_header(v)[0] is not None for v in cells.iloc[pos] if v.strip())
+        if known >= 3:
+            return int(pos)
+    return None
+
+
+def read_header(values: list[str], data: pd.DataFrame, line: int) -> Header:
+    """Map header cells to columns; unknown, duplicate, missing or unit errors at the header line."""
+    columns: dict[str, int] = {}
+    units: dict[str, float] = {}
+    problems: list[tuple[int, int, str]] = []
+    fatal = False
+    unnamed = [pos for pos in data.columns if pos >= len(values) or not values[pos].strip()]
+    for pos, text in enumerate(values):
+        col = pos + 1
+        if not text.strip():
+            continue
+        name, unit = split_header(text)
+        if name is None:
+            problems.append((line, col, f"未知的列“{text.strip()}”"))
+            continue
+        if name in columns:
+            problems.append((line, col, f"重复的列“{name}”（第 {columns[name] + 1} 列已有）"))
+            continue
+        columns[name] = pos
+        if unit is None:
+            units[name] = 1.0
+        elif name not in MONEY_HEADERS:
+            problems.append((line, col, f"“{name}”不应带单位“{unit}”"))
+        elif unit in UNITS:
+            units[name] = UNITS[unit]
+        else:
+            problems.append((line, col, f"“{name}”的单位“{unit}”无法识别，应为万元、元或千元"))
+            fatal = True
+    for name in REQUIRED:
+        if name not in columns:
+            problems.append((line, 0, f"缺少必需的列“{name}”"))
+            fatal = True
+    return Header(line, columns, units, problems, fatal, unnamed)
+
+
+# ---------------------------------------------------------------- cell parsing
+
+
+def normalize_number_text(text: pd.Series) -> pd.Series:
+    """Full-width digits and signs to ASCII; drop commas only where they group exact thousands."""
+    norm = text.str.normalize("NFKC").str.replace("\u2212", "-", regex=False).str.strip()
+    grouped = norm.str.fullmatch(_GROUPED)
+    return norm.where(~grouped, norm.str.replace(",", "", regex=False))
+
+
+def parse_numbers(text: pd.Series) -> pd.Series:
+    """Numbers written as text; NaN where the text is not a plain number."""
+    norm = normalize_number_text(text)
+    valid = norm.str.fullmatch(_NUMBER)
+    return pd.to_numeric(norm.where(valid), errors="coerce").astype(float)
+
+
+def _issues(mask: pd.Series, lines: np.ndarray, column: int, messages: pd.Series | str) -> pd.DataFrame:
+    if not mask.any():
+        return pd.DataFrame(columns=["pos", "line", "column", "message"])
+    picked = messages[mask] if isinstance(messages, pd.Series) else pd.Series(messages, index=mask.index[mask])
+    return pd.DataFrame({
+        "pos": mask.index[mask], "line": lines[mask.to_numpy()], "column": column,
+        "message": picked.to_numpy(),
+    })
+
+
+def check_cells(cells: pd.DataFrame, lines: np.ndarray, header: Header, default_province: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Parse the data rows of one table; return (parsed rows, issues) with issues per bad cell."""
+    col = {name: pos + 1 for name, pos in header.columns.items()}
+    text = {name: cells[pos].str.strip() for name, pos in header.columns.items()}
+    index = cells.index
+    issues = []
+
+    def add(mask: pd.Series, name: str, messages: pd.Series | str) -> None:
+        issues.append(_issues(mask, lines, col.get(name, 0), messages))
+
+    # Cells under no header: usually an unquoted comma in a number, shifting the row.
+    for pos in header.unnamed:
+        stray = cells[pos].str.strip()
+        issues.append(_issues(stray != "", lines, pos + 1,
+                              "本行比表头多出内容“" + stray + "”（数字里的逗号是否未加引号？）"))
+
+    # Empty required cells.
+    for name in REQUIRED:
+        empty = text[name] == ""
+        message = f"缺少地区：“{name}”为空" if name in REGION_HEADERS else f"“{name}”为空"
+        add(empty, name, message)
+
+    # Year.
+    year_text = text["年度"].str.removesuffix("年")
+    year = parse_numbers(year_text)
+    bad_year = (text["年度"] != "") & ~(
+        year.notna() & (year == np.floor(year)) & year.between(*YEAR_RANGE)
+    )
+    add(bad_year, "年度", "“年度”应为年份（如 2022），实际为“" + text["年度"] + "”")
+
+    # Money.
+    money = {}
+    for name in MONEY_HEADERS:
+        value = parse_numbers(text[name])
+        filled = text[name] != ""
+        add(filled & value.isna(), name, f"“{name}”应为数字，实际为“" + text[name] + "”")
+        add(filled & (value < 0), name, f"“{name}”不能为负数，实际为“" + text[name] + "”")
+        money[name] = value * header.units[name]
+
+    # Region and names.
+    if "省" in text:
+        province = text["省"].where(text["省"] != "", default_province)
+    else:
+        province = pd.Series(default_province, index=index, dtype=object)
+    for name in ("省", "市", "县", "乡镇", "村"):
+        if name in text:
+            add(text[name].str.contains("/", regex=False), name, f"“{name}”不能包含“/”，实际为“" + text[name] + "”")
+    for name in ("县", "乡镇", "村"):
+        total = text[name].isin(TOTAL_WORDS)
+        add(total, name, f"疑似合计行（“{name}”为“" + text[name] + "”），不应出现在村级数据中")
+
+    # Village code.
+    if "村代码" in text:
+        code = text["村代码"].str.normalize("NFKC")
+        bad_code = (code != "") & ~code.str.fullmatch(r"\d{12}")
+        add(bad_code, "村代码", "“村代码”应为 12 位数字，实际为“" + text["村代码"] + "”")
+        code = code.astype(object).where(code != "", None)
+    else:
+        code = pd.Series(None, index=index, dtype=object)
+
+    found = [i for i in issues if len(i)]
+    issues = pd.concat(found, ignore_index=True) if found else _issues(pd.Series(False, index=index), lines, 0, "")
+    bad = index.isin(issues["pos"])
+    ok = ~bad
+    parsed = pd.DataFrame({
+        "year": year[ok].astype(np.int64),
+        "province": province[ok].astype(str),
+        "city": text["市"][ok],
+        "county": text["县"][ok],
+        "township": text["乡镇"][ok],
+        "village": text["村"][ok],
+        "code": code[ok],
+        "income": money["集体经济总收入"][ok],
+        "operating": money["经营性收入"][ok],
+        "row": lines[ok],
+        "_col_code": col.get("村代码", 0),
+        "_col_village": col["村"],
+        "_col_operating": col["经营性收入"],
+    })
+    return parsed, issues.sort_values(["line", "column"], kind="stable")
+
+
+# ---------------------------------------------------------------- one table
+
+
+def read_table_cells(cells: pd.DataFrame, lines: np.ndarray, label: str, prefix: str,
+                     default_province: str, report: Report) -> pd.DataFrame | None:
+    """Header, checks and parsed rows of one sheet or CSV file; problems go to report."""
+    if cells.shape[1] == 0:
+        report.warning(label, 1, 0, prefix + "文件为空，没有表头和数据")
+        return None
+    filled = (cells.apply(lambda c: c.str.strip()) != "").any(axis=1).to_numpy()
+    candidates = np.flatnonzero(filled)
+    if len(candidates) == 0:
+        report.warning(label, 1, 0, prefix + "文件为空，没有表头和数据")
+        return None
+    header_pos = find_header_row(cells, candidates)
+    if header_pos is None:
+        header_pos = int(candidates[0])
+    skipped = int((candidates < header_pos).sum())
+    header_line = int(lines[header_pos])
+    if skipped:
+        report.note(label, header_line, 0, prefix + f"表头在第 {header_line} 行，其上 {skipped} 行（标题等）未读取")
+    data_mask = filled.copy()
+    data_mask[: header_pos + 1] = False
+    data = cells[data_mask].reset_index(drop=True)
+    data_lines = lines[data_mask]
+    header = read_header(list(cells.iloc[header_pos]), data, header_line)
+    for line, column, message in header.problems:
+        report.error(label, line, column, prefix + message)
+    if header.fatal:
+        if len(data):
+            report.error(label, header_line, 0, prefix + f"因表头错误，本表 {len(data)} 行数据均未计入")
+        return None
+    if not len(data):
+        report.note(label, header_line, 0, prefix + "本表没有数据行")
+        return None
+    parsed, issues = check_cells(data, data_lines, header, default_province)
+    for line, column, message in issues[["line", "column", "message"]].itertuples(index=False):
+        report.error(label, int(line), int(column), prefix + message)
+    warn_operating_above_income(parsed, label, prefix, report)
+    parsed["_prefix"] = prefix
+    parsed.attrs["stats"] = (label, prefix, len(data), int(issues["pos"].nunique()))
+    return parsed
+
+
+def warn_operating_above_income(parsed: pd.DataFrame, label: str, prefix: str, report: Report) -> None:
+    """Operating income is part of total income: more is suspicious, not fatal."""
+    above = parsed[parsed["operating"] > parsed["income"] + 1e-9]
+    for row in above.itertuples(index=False):
+        report.warning(
+            label, int(row.row), int(row._col_operating),
+            prefix + f"“经营性收入”（{row.operating:g} 万元）大于“集体经济总收入”（{row.income:g} 万元）",
+        )
+
+
+def read_csv_table(path: Path, label: str, default_province: str, report: Report) -> list[pd.DataFrame]:
+    """One CSV file in any supported encoding."""
+    text = decode_csv(path.read_bytes())
+    if text is None:
+        report.error(label, 1, 0, "无法识别文件编码：请另存为 UTF-8 或 GBK（GB18030）编码的 CSV")
+        return []
+    cells, lines = read_csv_cells(text)
+    parsed = read_table_cells(cells, lines, label, "", default_province, report)
+    return [] if parsed is None else [parsed]
+
+
+def read_xlsx_table(path: Path, label: str, default_province: str, report: Report) -> list[pd.DataFrame]:
+    """Every sheet whose header names village columns; the first sheet if none does."""
+    try:
+        sheets = read_xlsx_sheets(path)
+    except Exception as exc:  # openpyxl raises many types for broken files: report, don't hide
+        report.error(label, 1, 0, f"无法读取 Excel 文件（{type(exc).__name__}: {exc}）")
+        return []
+    tables = []
+    for name, cells, lines in sheets:
+        filled = np.flatnonzero(((cells != "").any(axis=1)).to_numpy()) if cells.shape[1] else np.zeros(0, int)
+        tables.append((name, cells, lines, len(filled) > 0 and find_header_row(cells, filled) is not None))
+    chosen = [t for t in tables if t[3]] or tables[:1]
+    frames = []
+    for name, cells, lines, matched in tables:
+        if any(name == c[0] for c in chosen):
+            parsed = read_table_cells(cells, lines, label, f"工作表“{name}”：", default_province, report)
+            if parsed is not None:
+                frames.append(parsed)
+        elif (cells != "").any(axis=None):
+            report.note(label, 1, 0, f"工作表“{name}”不是村级数据表，未读取")
+    return frames
+
+
+# ---------------------------------------------------------------- all tables
+
+
+def village_key(frame: pd.DataFrame) -> pd.Series:
+    """The village across years: its code when present, else region path and name."""
+    path = (frame["province"] + "/" + frame["city"] + "/" + frame["county"] + "/"
+            + frame["township"] + "/" + frame["village"])
+    return frame["code"].where(frame["code"].notna(), path).astype(str)
+
+
+def find_duplicates(frame: pd.DataFrame, report: Report) -> pd.Series:
+    """Report every row of a duplicated village-year (pointing at the other row); mask of them."""
+    key = village_key(frame)
+    keyed = pd.DataFrame({"key": key, "year": frame["year"]})
+    dup = keyed.duplicated(["key", "year"], keep=False)
+    if not dup.any():
+        return dup
+    where = frame["file"] + ":" + frame["row"].astype(str) + frame["_prefix"].map(
+        lambda p: f"（{p.removesuffix('：')}）" if p else "")
+    group = keyed[dup].groupby(["key", "year"], sort=False)
+    first = group.cumcount() == 0
+    first_where = where[dup].groupby([keyed["key"][dup], keyed["year"][dup]], sort=False).transform("first")
+    second_where = where[dup].groupby([keyed["key"][dup], keyed["year"][dup]], sort=False).transform(lambda s: s.iloc[1])
+    other = second_where.where(first, first_where)
+    for pos in frame.index[dup]:
+        row = frame.loc[pos]
+        if pd.notna(row["code"]):
+            what, column = f"村代码“{row['code']}”", row["_col_code"]
+        else:
+            what, column = f"村“{key[pos]}”", row["_col_village"]
+        report.error(row["file"], int(row["row"]), int(column),
+                     row["_prefix"] + f"{what}在 {row['year']} 年度重复，另见 {other[pos]}")
+    return dup
+
+
+def report_excluded(villages: pd.DataFrame, dup: pd.Series, stats: list[tuple[str, str, int, int]],
+                    report: Report) -> None:
+    """One note per table with excluded rows, so the count is never silent."""
+    dup_counts = villages.loc[dup, "_table"].value_counts()
+    for number, (label, prefix, total, bad) in enumerate(stats):
+        excluded = bad + int(dup_counts.get(number, 0))
+        if excluded:
+            report.note(label, 0, 0, prefix + f"共 {total} 行数据，其中 {excluded} 行有错误，未计入")
+
+
+def empty_villages() -> pd.DataFrame:
+    """The tidy frame with no rows, typed."""
+    return pd.DataFrame({
+        "year": pd.Series(dtype=np.int64), "province": pd.Series(dtype=str),
+        "city": pd.Series(dtype=str), "county": pd.Series(dtype=str),
+        "township": pd.Series(dtype=str), "village": pd.Series(dtype=str),
+        "code": pd.Series(dtype=object), "income": pd.Series(dtype=float),
+        "operating": pd.Series(dtype=float), "file": pd.Series(dtype=str),
+        "row": pd.Series(dtype=np.int64), "sample": pd.Series(dtype=bool),
+        "source": pd.Series(dtype=str),
+    })
+
+
+def read_villages(paths: list[Path], root: Path, default_province: str) -> tuple[pd.DataFrame, Report]:
+    """Read village tables into one tidy frame (万元) and every problem found."""
+    report = Report()
+    frames: list[pd.DataFrame] = []
+    stats: list[tuple[str, str, int, int]] = []
+    for path in sorted(paths, key=lambda p: relative_label(p, root)):
+        label = relative_label(path, root)
+        suffix = path.suffix.lower()
+        if suffix in (".yml", ".yaml") or path.name.startswith("~$"):
+            continue  # sidecars are read with their table; ~$ files are Excel lock files
+        if suffix == ".csv":
+            parsed = read_csv_table(path, label, default_province, report)
+        elif suffix == ".xlsx":
+            parsed = read_xlsx_table(path, label, default_province, report)
+        elif suffix == ".xls":
+            report.error(label, 1, 0, "不支持旧版 .xls 格式，请另存为 .xlsx")
+            continue
+        else:
+            report.error(label, 1, 0, f"不支持的文件类型“{path.suffix}”，应为 .csv 或 .xlsx")
+            continue
+        sidecar, side_report = read_sidecar(path.with_suffix(".yml"), root)
+        report.extend(side_report.problems)
+        for frame in parsed:
+            stats.append(frame.attrs["stats"])
+            frames.append(frame.assign(file=label, sample=sidecar.sample, source=sidecar.source,
+                                       _table=len(frames)))
+    if not frames:
+        return empty_villages(), report
+    villages = pd.concat(frames, ignore_index=True)
+    dup = find_duplicates(villages, report)
+    report_excluded(villages, dup, stats, report)
+    villages = villages[~dup].reset_index(drop=True)
+    villages["row"] = villages["row"].astype(np.int64)
+    villages["sample"] = villages["sample"].astype(bool)
+    return villages[list(COLUMNS)], report
