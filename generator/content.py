@@ -271,23 +271,12 @@ def _suggest(name: str, loc: Loc, model_type: type[BaseModel]) -> str | None:
 
 
 def _fields_at(model_type: type[BaseModel], loc: Loc) -> list[str]:
-    """Field names of the (nested) model at loc, for typo suggestions."""
-    current: Any = model_type
+    """Field names of the (nested) models at loc, for typo suggestions."""
+    from .schema import models_in
+
+    current = [model_type]
     for part in loc:
         if isinstance(part, int):
             continue
-        if not (isinstance(current, type) and issubclass(current, BaseModel)) or part not in current.model_fields:
-            return []
-        current = _inner_model(current.model_fields[part].annotation)
-    if isinstance(current, type) and issubclass(current, BaseModel):
-        return list(current.model_fields)
-    return []
-
-
-def _inner_model(annotation: Any) -> Any:
-    """The model inside list[...] / X | None annotations, if any."""
-    for arg in getattr(annotation, "__args__", ()) or ():
-        found = _inner_model(arg)
-        if isinstance(found, type) and issubclass(found, BaseModel):
-            return found
-    return annotation
+        current = [inner for model in current if part in model.model_fields for inner in models_in(model.model_fields[part].annotation)]
+    return sorted({name for model in current for name in model.model_fields})

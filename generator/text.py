@@ -36,7 +36,8 @@ def find_raw_html(text: str) -> list[tuple[int, str]]:
     """(line index, tag) of every raw HTML tag in a text."""
     found = []
     for index, line in enumerate(text.splitlines() or [text]):
-        for match in RAW_HTML.finditer(line):
+        match = RAW_HTML.search(line)
+        if match:
             found.append((index, match.group(0)[:40]))
     return found
 

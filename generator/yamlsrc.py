@@ -50,6 +50,7 @@ class Positions:
     values: dict[Loc, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Loc, tuple[int, int]] = field(default_factory=dict)
     block: dict[Loc, bool] = field(default_factory=dict)
+    lines: list[str] = field(default_factory=list)
 
     def at(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
         """Position of the value at loc, or of its nearest known ancestor."""
@@ -65,9 +66,11 @@ class Positions:
     def line_in_text(self, loc: Loc, index: int) -> tuple[int, int]:
         """Position of line `index` inside a text value (exact for | and > blocks)."""
         line, column = self.at(loc)
-        if self.block.get(loc):
-            return (line + 1 + index, column)
-        return (line + index, column) if index else (line, column)
+        if not (self.block.get(loc) or index):
+            return (line, column)
+        line = line + index + (1 if self.block.get(loc) else 0)
+        source = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+        return (line, len(source) - len(source.lstrip()) + 1)
 
 
 @dataclass
@@ -132,7 +135,7 @@ def parse_yaml(text: str, shown: str, report: Report) -> Document | None:
     except YAMLError as exc:
         report.error(shown, 1, 1, f"YAML 语法错误：{_translate(str(exc))}")
         return None
-    where = Positions()
+    where = Positions(lines=text.splitlines())
     if node is None:
         return Document(shown, None, where)
     builder = _Builder(shown, report, where)
@@ -140,6 +143,8 @@ def parse_yaml(text: str, shown: str, report: Report) -> Document | None:
         data = builder.build(node, (), 0)
     except _Abort:
         return None
+    if builder.failed:
+        return None  # its problems are reported; validating the rest would only add noise
     return Document(shown, data, where)
 
 

@@ -1,0 +1,152 @@
+"""`jianbao new`: write a commented template for the next issue or a new case."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from .config import Settings
+from .content import load_project
+from .errors import Report, UsageError
+from .models import ID_PATTERN, Issue, Series
+from .validate import KIND_NAMES, issue_slug
+
+ISSUE_TEMPLATE = """\
+# {series_name} {year} 年{kind_name}第 {number} 期 —— 由 jianbao new issue 生成。
+# 填写完成后把 draft 改为 false；运行 jianbao check 检查。字段说明见 README。
+series: {series}
+year: {year}
+number: {number}          # 第 {number} 期（年度期号，每年从 1 开始）
+{total_line}
+kind: {kind}         # regular 正刊 | supplement 增刊 | special 专刊
+date: {date}     # 编印日期
+# classification: 内部资料   # 可选：左上角标记
+draft: true            # 草稿：jianbao build 默认不发布草稿
+articles:
+  # 引用典型案例：正文、关键数字和图表来自 content/cases/<id>.yml
+  # - case: jinzhong-six-focus
+  # 或者直接写正文（Markdown；加粗导语写作 **上下联动、高位推动。**）
+  - title: 请填写文章标题
+    body: |
+      请填写正文。
+{distribution}printed_by: {printed_by}
+printed_date: {date}   # 印发日期
+# copies: 200          # 可选：共印份数
+"""
+
+CASE_TEMPLATE = """\
+# 典型案例 —— 由 jianbao new case 生成。字段说明见 README。
+id: {case_id}
+title: 请填写案例标题
+region: 山西省/请填写地区     # 地区路径：省/市/县/乡镇/村
+# model: six-practical-moves   # 可选：发展模式 id（content/models/<id>.yml）
+date: {date}            # 案例截至日期
+tags: [请填写标签]
+summary: 一两句话的摘要，用于列表和搜索结果。
+lead: |
+  开篇段落（Markdown）。
+highlights:                # 关键数字卡片；数值写“*”表示脱敏
+  - label: 请填写指标名称
+    value: 0
+    unit: "%"
+    # as_of: {date}
+    # indicator: income_ge_20   # 可选：与计算指标核对
+sections:
+  - heading: 第一部分标题（不含“一、”）
+    # model_item: 1            # 可选：对应发展模式的第几项
+    body: |
+      正文（Markdown）。
+    points:
+      - lead: 加粗导语（不含句末“。”）
+        text: 要点正文。
+sources:
+  - title: 来源名称
+"""
+
+
+def new_issue(settings: Settings, series_id: str | None, date: dt.date | None, kind: str) -> Path:
+    """Write the next issue of a series; return its path."""
+    report = Report()
+    project = load_project(settings.project, report)
+    series = _pick_series([doc.model for doc in project.series], series_id)
+    date = date or dt.date.today()
+    issues = [doc.model for doc in project.issues if doc.model.series == series.id and doc.model.kind == kind]
+    number = max((i.number for i in issues if i.year == date.year), default=0) + 1
+    total = _next_total(issues, date.year, number)
+    slug = issue_slug(Issue.model_construct(kind=kind, number=number))
+    path = settings.project / "content" / "briefings" / str(date.year) / f"{slug}.yml"
+    if path.exists():
+        raise UsageError(f"{path} 已存在，不覆盖")
+    total_line = f"total: {total}            # 总第 {total} 期（不随年度重置）" if total else "# total:            # 总期号：无法由已有各期推算，请填写"
+    text = ISSUE_TEMPLATE.format(
+        series=series.id,
+        series_name=series.name,
+        year=date.year,
+        number=number,
+        total_line=total_line,
+        kind=kind,
+        kind_name=KIND_NAMES[kind],
+        date=date.isoformat(),
+        distribution=_distribution_yaml(series),
+        printed_by=series.printed_by or series.issuer,
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _pick_series(series: list[Series], wanted: str | None) -> Series:
+    if not series:
+        raise UsageError("content/series.yml 中没有简报系列，请先定义")
+    if wanted is None:
+        if len(series) > 1:
+            raise UsageError("有多个简报系列，请用 --series 指定：" + "、".join(s.id for s in series))
+        return series[0]
+    for item in series:
+        if item.id == wanted:
+            return item
+    raise UsageError(f"未知的简报系列“{wanted}”，已定义的有：" + "、".join(s.id for s in series))
+
+
+def _next_total(issues: list[Issue], year: int, number: int) -> int | None:
+    """总期号 of the new issue: one after the latest issue that has (or implies) one."""
+    earlier = sorted((i for i in issues if (i.year, i.number) < (year, number)), key=lambda i: (i.year, i.number))
+    if not earlier:
+        return None
+    latest = earlier[-1]
+    if latest.total is not None:
+        return latest.total + 1
+    with_total = [i for i in earlier if i.total is not None and i.year == latest.year]
+    if with_total:
+        anchor = with_total[-1]
+        return anchor.total + (latest.number - anchor.number) + 1
+    return None
+
+
+def _distribution_yaml(series: Series) -> str:
+    if not series.distribution:
+        return "distribution:          # 报尾：发/送/报/抄送，顺序保留\n  - {label: 发, to: [请填写]}\n"
+    lines = ["distribution:          # 报尾（默认取自简报系列），顺序保留"]
+    for item in series.distribution:
+        recipients = ", ".join(_yaml_scalar(name) for name in item.to)
+        lines.append(f"  - {{label: {_yaml_scalar(item.label)}, to: [{recipients}]}}")
+    return "\n".join(lines) + "\n"
+
+
+def _yaml_scalar(text: str) -> str:
+    if re.search(r"[:#,\[\]{}&*!|>'\"%@`]", text) or text != text.strip():
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return text
+
+
+def new_case(settings: Settings, case_id: str) -> Path:
+    """Write a case template content/cases/<id>.yml; return its path."""
+    if not re.match(ID_PATTERN, case_id):
+        raise UsageError(f"案例 id“{case_id[:40]}”不合法：只能用小写字母、数字和连字符（-），以字母或数字开头，最长 63 个字符")
+    path = settings.project / "content" / "cases" / f"{case_id}.yml"
+    if path.exists():
+        raise UsageError(f"{path} 已存在，不覆盖")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(CASE_TEMPLATE.format(case_id=case_id, date=dt.date.today().isoformat()), encoding="utf-8")
+    return path

@@ -1,0 +1,72 @@
+"""Shared fixtures: the repository's sample project and small projects made in tmp_path."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    return REPO
+
+
+def copy_sample(dest: Path) -> Path:
+    """A copy of the sample project (content, data, mkdocs.yml, templates) at dest."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in ("content", "data", "site_templates"):
+        if (REPO / name).is_dir():
+            shutil.copytree(REPO / name, dest / name)
+    shutil.copy(REPO / "mkdocs.yml", dest / "mkdocs.yml")
+    return dest
+
+
+@pytest.fixture
+def sample(tmp_path: Path) -> Path:
+    """A fresh copy of the sample project."""
+    return copy_sample(tmp_path / "project")
+
+
+def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(textwrap.dedent(text).lstrip("\n").encode(encoding))
+    return path
+
+
+SERIES = """
+- id: demo
+  name: 示例简报
+  masthead: [示例, 简报]
+  issuer: 示例局
+  printed_by: 示例局办公室
+  distribution:
+    - {label: 发, to: [各县]}
+"""
+
+ISSUE = """
+series: demo
+year: 2024
+number: {number}
+total: {total}
+date: 2024-0{number}-10
+articles:
+  - title: 文章{number}
+    body: |
+      **导语。**正文。
+"""
+
+
+@pytest.fixture
+def mini(tmp_path: Path) -> Path:
+    """A minimal valid project: one series, two issues, no cases."""
+    root = tmp_path / "mini"
+    write(root / "content" / "series.yml", SERIES)
+    write(root / "content" / "briefings" / "2024" / "001.yml", ISSUE.format(number=1, total=10))
+    write(root / "content" / "briefings" / "2024" / "002.yml", ISSUE.format(number=2, total=11))
+    write(root / "mkdocs.yml", "site_name: 示例\n")
+    return root
