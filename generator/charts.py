@@ -128,25 +128,26 @@ def trend_chart(
     title: str | None = None,
 ) -> alt.Chart:
     """Chart one region's indicators over the years (up to `until`), one line per indicator."""
-    names = {ind: _definition(defs, ind) for ind in indicator_ids}
+    known = {ind: _definition(defs, ind) for ind in indicator_ids}
     rows = _region_rows(indicators, region)
     rows = rows[rows["indicator"].isin(list(indicator_ids)) & rows["value"].notna()]
     if until is not None:
         rows = rows[rows["year"] <= until]
     if rows.empty:
-        wanted = "、".join(f"“{IndicatorDef(*names[i]).name}”" for i in indicator_ids)
+        wanted = "、".join(f"“{known[i].name}”" for i in indicator_ids)
         by = f"截至{until}年" if until is not None else ""
         raise ChartError(f"地区“{region}”{by}没有{wanted}的数据")
 
-    order = [IndicatorDef(*names[i]).name for i in indicator_ids if i in set(rows["indicator"])]
-    units = {IndicatorDef(*names[i]).unit for i in rows["indicator"].unique()}
+    present = set(rows["indicator"])
+    order = [known[i].name for i in indicator_ids if i in present]
+    units = {known[i].unit for i in present}
     data = pd.DataFrame(
         {
             "year": rows["year"].astype(int),
-            "name": [IndicatorDef(*names[i]).name for i in rows["indicator"]],
+            "name": [known[i].name for i in rows["indicator"]],
             "value": rows["value"].astype(float),
             "display": [
-                _format_value(v, IndicatorDef(*names[i]).unit)
+                _format_value(v, known[i].unit)
                 for i, v in zip(rows["indicator"], rows["value"], strict=True)
             ],
         }
@@ -205,7 +206,8 @@ def bands_chart(
         .properties(
             width=CHART_WIDTH,
             height=260,
-            title=title or f"{_short_name(region)}{year}年村级集体经济收入分段（共{int(data['villages'].sum())}个村）",
+            title=title
+            or f"{_short_name(region)}{year}年村级集体经济收入分段（共{int(data['villages'].sum())}个村）",
         )
     )
     return _configure(chart)
@@ -248,11 +250,13 @@ def ranking_chart(
         alt.Chart(data)
         .mark_bar()
         .encode(
-            y=alt.Y("region:N", title=None, sort=list(data["region"]), axis=alt.Axis(labelLimit=200)),
+            y=alt.Y(
+                "region:N", title=None, sort=list(data["region"]), axis=alt.Axis(labelLimit=200)
+            ),
             x=alt.X("value:Q", title=f"{name}（{unit}）"),
             tooltip=[
                 alt.Tooltip("region:N", title=child_word),
-                alt.Tooltip("display:N", title=name),
+                alt.Tooltip("display:N", title="数值"),
                 alt.Tooltip("rank:Q", title="排名"),
             ],
         )
@@ -282,7 +286,8 @@ def build_chart(
         elif spec.indicator is not None:
             ids = (spec.indicator,)
         else:
-            ids = tuple(i for i in DEFAULT_TREND_INDICATORS if i in defs) or DEFAULT_TREND_INDICATORS
+            defined = tuple(i for i in DEFAULT_TREND_INDICATORS if i in defs)
+            ids = defined or DEFAULT_TREND_INDICATORS
         return trend_chart(
             indicators, defs, spec.region, ids, until=spec.year, title=spec.title
         )
@@ -335,12 +340,12 @@ def _configure(chart: alt.Chart) -> alt.Chart:
     ).configure_view(stroke=None)
 
 
-def _definition(defs: IndicatorDefs, indicator: str) -> tuple[str, str]:
+def _definition(defs: IndicatorDefs, indicator: str) -> IndicatorDef:
     try:
         name, unit = defs[indicator]
     except KeyError:
         raise ChartError(f"未定义的指标“{indicator}”") from None
-    return name, unit
+    return IndicatorDef(name, unit)
 
 
 def _region_rows(indicators: pd.DataFrame, region: str) -> pd.DataFrame:
@@ -384,6 +389,7 @@ def _format_value(value: float, unit: str) -> str:
 # --- rendering (vl-convert) -------------------------------------------------
 
 
+@functools.cache
 def vega_lite_version() -> str | None:
     """The Vega-Lite version Altair writes, as vl-convert names it (e.g. "6.4"), if bundled."""
     major_minor = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
@@ -422,7 +428,10 @@ def spec_key(vega_lite_spec: dict[str, Any]) -> str:
         vega_lite_spec, sort_keys=True, ensure_ascii=False, separators=(",", ":")
     )
     # The font changes label measurement, so a newly installed font invalidates the cache.
-    salt = f"vl-convert {vlc.__version__}|vega-lite {vega_lite_version()}|svg {SVG_FORMAT_VERSION}|font {find_cjk_font()}"
+    salt = (
+        f"vl-convert {vlc.__version__}|vega-lite {vega_lite_version()}"
+        f"|svg {SVG_FORMAT_VERSION}|font {find_cjk_font()}"
+    )
     return hashlib.sha256(f"{salt}\n{canonical}".encode()).hexdigest()
 
 
@@ -483,7 +492,8 @@ def chart_html(spec_dict: dict[str, Any], svg: str, chart_id: str, source_line: 
         '<div class="jb-chart-view"></div>\n'
         f'<script type="application/json" class="jb-chart-spec" id="{chart_id}-spec">'
         f"{script_json(spec_dict)}</script>\n"
-        f'<figcaption class="jb-chart-source">{html.escape(source_line, quote=False)}</figcaption>\n'
+        '<figcaption class="jb-chart-source">'
+        f"{html.escape(source_line, quote=False)}</figcaption>\n"
         "</figure>"
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -73,6 +74,7 @@ def make_env(project_templates: Path | None, options: RenderOptions) -> Environm
         cn_date_compact=lambda value: cn_date(value, spaced=False),
         lead=texts.lead_phrase,
         number=format_number,
+        yaml_str=lambda value: Markup(json.dumps(str(value), ensure_ascii=False)),
     )
     env.globals.update(runin=texts.runin_html, offline=options.offline, extra=options.extra)
     return env

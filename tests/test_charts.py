@@ -53,7 +53,8 @@ def villages() -> pd.DataFrame:
     rows.append((2021, "山西省", "晋中市", "榆次区", "郭家堡乡", "村0", 2.0, 1.0))
     rows.append((2022, "山西省", "太原市", "清徐县", "清源镇", "村甲", 500.0, 400.0))
     return pd.DataFrame(
-        rows, columns=["year", "province", "city", "county", "township", "village", "income", "operating"]
+        rows,
+        columns=["year", "province", "city", "county", "township", "village", "income", "operating"],
     )
 
 
@@ -116,9 +117,11 @@ def test_trend_chart_has_every_year_and_one_line_per_indicator(indicators):
 
 
 def test_build_chart_dispatches_and_fills_defaults(indicators, villages):
-    trend = charts.build_chart(ChartSpec(type="trend", region="山西省/晋中市", year=2021), indicators, villages, DEFS)
+    trend_spec = ChartSpec(type="trend", region="山西省/晋中市", year=2021)
+    trend = charts.build_chart(trend_spec, indicators, villages, DEFS)
     assert sorted({r["year"] for r in dataset(trend)}) == [2020, 2021]  # year = last year shown
-    bands = charts.build_chart(ChartSpec(type="bands", region="山西省/晋中市"), indicators, villages, DEFS)
+    bands_spec = ChartSpec(type="bands", region="山西省/晋中市")
+    bands = charts.build_chart(bands_spec, indicators, villages, DEFS)
     assert "2022年" in bands.to_dict()["title"]  # latest year with data
     ranking = charts.build_chart(
         ChartSpec(type="ranking", region="山西省/晋中市", title="自定标题"), indicators, villages, DEFS
@@ -182,7 +185,8 @@ def test_renderer_renders_each_distinct_spec_once(tmp_path):
     assert renderer.svg(a) == renderer.svg(dict(reversed(list(a.items())))) == "<svg>1</svg>\n"
     assert renderer.svg(b) == "<svg>2</svg>\n"
     assert renderer.renders == 2 and len(calls) == 2
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"{charts.spec_key(s)}.svg" for s in (a, b))
+    expected = sorted(f"{charts.spec_key(s)}.svg" for s in (a, b))
+    assert sorted(p.name for p in tmp_path.iterdir()) == expected
     assert re.fullmatch(r"[0-9a-f]{64}", charts.spec_key(a))
 
     next_build = ChartRenderer(tmp_path, render=fake_render)
@@ -270,13 +274,15 @@ PAGE = """<!doctype html>
 </body></html>
 """
 
-# A stand-in for Material's `document$`: emits on subscribe and on every `next()`.
+# A stand-in for Material's `document$` (an RxJS ReplaySubject): emits once the
+# document is loaded, replays to late subscribers, and emits again on `next()`.
 FAKE_DOCUMENT_SUBJECT = """<script>
 window.document$ = {
-  subscribers: [],
-  subscribe: function (f) { this.subscribers.push(f); f(); },
-  next: function () { this.subscribers.forEach(function (f) { f(); }); }
+  subscribers: [], loaded: false,
+  subscribe: function (f) { this.subscribers.push(f); if (this.loaded) f(); },
+  next: function () { this.loaded = true; this.subscribers.forEach(function (f) { f(); }); }
 };
+document.addEventListener("DOMContentLoaded", function () { document$.next(); });
 </script>"""
 
 
@@ -314,11 +320,16 @@ def chart_page(tmp_path, villages, indicators):
 def test_charts_render_interactively_from_file_url(chart_page, tmp_path):
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
+        )
         try:
             page = browser.new_page(viewport={"width": 760, "height": 900})
             outside: list[str] = []
-            page.on("request", lambda r: outside.append(r.url) if not r.url.startswith("file:") else None)
+            page.on(
+                "request",
+                lambda r: None if r.url.startswith("file:") else outside.append(r.url),
+            )
             errors: list[str] = []
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.on("dialog", lambda d: errors.append(f"dialog: {d.message}"))
@@ -332,6 +343,11 @@ def test_charts_render_interactively_from_file_url(chart_page, tmp_path):
             assert HOSTILE in page.locator("#chart-0 .jb-chart-view").inner_text()
             assert page.locator("#chart-1 .jb-chart-static").inner_text().count("<img src=x") == 1
             assert page.locator("img").count() == 0
+            page.locator("#chart-1 .jb-chart-view .mark-rect path").first.hover()
+            page.wait_for_selector("#vg-tooltip-element", timeout=5000)
+            assert page.locator("#vg-tooltip-element").inner_text().split() == [
+                "县（市、区）", "介休市", "数值", "91.5%", "排名", "1"
+            ]
             page.screenshot(path=str(tmp_path / "charts.png"), full_page=True)
 
             page.emulate_media(media="print")
