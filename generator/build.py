@@ -19,7 +19,7 @@ from typing import Callable, Iterator
 from .config import Settings
 from .content import Project, load_project
 from .errors import ContentError, Level, Report
-from .mkdocs_run import run_mkdocs, write_mkdocs_config
+from .mkdocs_run import IFRAME_WORKER_SHIM, find_iframe_worker, run_mkdocs, write_mkdocs_config
 from .pages import RenderOptions, default_templates, make_env, render_pages
 from .site import Site, compute_site
 from .validate import validate_project
@@ -53,7 +53,7 @@ def check(settings: Settings, progress: Progress = lambda stage: None) -> Checke
     totals = validate_project(project, report)
     if report.has_errors or (settings.strict and report.count(Level.WARNING)):
         raise ContentError(report)
-    site = compute_site(project, totals, drafts=settings.drafts)
+    site = compute_site(project, totals, drafts=settings.drafts, year=settings.year)
     return Checked(project, site, report)
 
 
@@ -72,6 +72,8 @@ def build(settings: Settings, progress: Progress = lambda stage: None) -> BuildR
         env = make_env(settings.templates_dir, options)
         files: dict[str, str | bytes] = dict(render_pages(checked.site, env, options))
         files.update(read_assets(settings.templates_dir))
+        if settings.offline:
+            files[IFRAME_WORKER_SHIM] = find_iframe_worker(settings).read_bytes()
     result.pages = sum(1 for name in files if name.endswith(".md"))
     with _timed(timings, "write"):
         result.written = write_tree(settings.docs_dir, files)

@@ -15,10 +15,11 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 project_option = click.option("--project", "project", type=click.Path(file_okay=False, path_type=Path), default=".", show_default=True, help="项目目录（含 content/、data/、mkdocs.yml）")
 
 
-def print_report(report: Report) -> None:
-    """Every problem, one per line, then the count (stderr)."""
+def print_report(report: Report, notes: bool = True) -> None:
+    """Every problem, one per line, then the count (stderr); notes only if asked."""
     for problem in report.sorted():
-        click.echo(problem.format(), err=True)
+        if notes or problem.level > Level.NOTE:
+            click.echo(problem.format(), err=True)
     if report.problems:
         click.echo(report.summary(), err=True)
 
@@ -60,7 +61,7 @@ def build(project: Path, site_dir: Path | None, offline: bool, no_pdf: bool, dra
     except JianbaoError as exc:
         fail(exc)
         return
-    print_report(result.report)
+    print_report(result.report, notes=False)
     report = result.report
     click.echo(
         f"完成：{result.pages} 个页面（改写 {result.written} 个文件），"
@@ -133,6 +134,23 @@ def new_case(project: Path, case_id: str) -> None:
         fail(exc)
         return
     click.echo(f"已创建 {path}")
+
+
+@main.command()
+@project_option
+@click.option("--year", type=int, help="只归档这一年的简报（案例、模式、地区页全部保留）")
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="输出的 .zip 文件")
+def archive(project: Path, year: int | None, output: Path) -> None:
+    """生成离线归档（file:// 可直接打开），附 MANIFEST.sha256 校验清单。"""
+    from .archive import archive as make_archive
+
+    try:
+        result, count = make_archive(Settings.create(project, pdf=True), output.resolve(), year)
+    except JianbaoError as exc:
+        fail(exc)
+        return
+    print_report(result.report, notes=False)
+    click.echo(f"已归档 {count} 个文件 → {output}（解压后运行 sha256sum -c MANIFEST.sha256 校验）")
 
 
 @main.command()

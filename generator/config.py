@@ -16,9 +16,10 @@ class Settings:
     pdf: bool = True
     drafts: bool = False
     strict: bool = False
+    year: int | None = None  # only this year's issues (jianbao archive --year)
 
     @classmethod
-    def create(cls, project: Path | str = ".", site_dir: Path | str | None = None, **flags: bool) -> Settings:
+    def create(cls, project: Path | str = ".", site_dir: Path | str | None = None, **flags: bool | int | None) -> Settings:
         root = Path(project).resolve()
         site = Path(site_dir).resolve() if site_dir else root / "site"
         return cls(project=root, site_dir=site, **flags)

@@ -34,6 +34,18 @@ def read_mkdocs_yml(path: Path) -> dict[str, Any]:
     return document.data
 
 
+IFRAME_WORKER_SHIM = "assets/javascripts/iframe-worker-shim.js"
+
+
+def find_iframe_worker(settings: Settings) -> Path:
+    """The iframe-worker shim (npm package) that lets search run from file://."""
+    for base in (settings.project, Path(__file__).resolve().parent.parent):
+        shim = base / "node_modules" / "iframe-worker" / "shim" / "index.js"
+        if shim.is_file():
+            return shim
+    raise UsageError("离线站点（--offline）需要 npm 包 iframe-worker 才能在 file:// 下搜索：请在项目目录运行 npm install（见 package.json）")
+
+
 def build_config(settings: Settings, site_dir: Path) -> dict[str, Any]:
     """The config MkDocs runs with: the project's, plus our paths and requirements."""
     config = read_mkdocs_yml(settings.mkdocs_file)
@@ -52,6 +64,10 @@ def build_config(settings: Settings, site_dir: Path) -> dict[str, Any]:
     if overrides.is_dir() and any(overrides.iterdir()):
         theme["custom_dir"] = str(overrides)
     config["plugins"] = _plugins(config.get("plugins"), settings)
+    if settings.offline:
+        # Material's offline plugin would load this shim from a CDN; ours is a local copy.
+        extra = config.setdefault("extra", {})
+        extra["polyfills"] = [IFRAME_WORKER_SHIM]
     return config
 
 

@@ -196,7 +196,7 @@ def section_anchor(position: tuple[int, ...]) -> str:
     return "s" + "-".join(str(n + 1) for n in position)
 
 
-def compute_site(project: Project, totals: dict, *, drafts: bool = False) -> Site:
+def compute_site(project: Project, totals: dict, *, drafts: bool = False, year: int | None = None) -> Site:
     """Resolve every link between issues, cases, models and regions."""
     series = {doc.model.id: doc.model for doc in project.series}
     models = {doc.model.id: ModelView(doc.model, [ItemView(i + 1, item) for i, item in enumerate(doc.model.items)]) for doc in project.models}
@@ -208,7 +208,7 @@ def compute_site(project: Project, totals: dict, *, drafts: bool = False) -> Sit
         if view.model:
             view.model.cases.append(view)
             _add_realisations(view, view.case.sections, ())
-    issues = _issue_views(project, totals, series, cases, drafts)
+    issues = _issue_views(project, totals, series, cases, drafts, year)
     for view in cases.values():
         view.related = _related(view, list(cases.values()))
     case_list = sorted(cases.values(), key=case_order)
@@ -247,11 +247,11 @@ def _add_realisations(view: CaseView, sections: list[Section] | list[SubSection]
         _add_realisations(view, getattr(section, "sections", []), position)
 
 
-def _issue_views(project: Project, totals: dict, series: dict, cases: dict, drafts: bool) -> list[IssueView]:
+def _issue_views(project: Project, totals: dict, series: dict, cases: dict, drafts: bool, year: int | None) -> list[IssueView]:
     views = []
     for doc in project.issues:
         issue = doc.model
-        if issue.draft and not drafts:
+        if (issue.draft and not drafts) or (year is not None and issue.year != year):
             continue
         view = IssueView(issue, series[issue.series], totals.get(issue_key(issue), issue.total))
         for article in issue.articles:

@@ -1,0 +1,133 @@
+"""Archive-grade output: atomic site swap, byte-identical rebuilds, the checksummed zip, file:// use."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator import build as build_module
+from generator.archive import windows_problem
+from generator.build import build
+from generator.cli import main
+from generator.config import Settings
+from generator.errors import UsageError
+
+pytestmark = pytest.mark.e2e
+
+
+def tree_hashes(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_two_builds_are_byte_identical(sample, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1680220800")
+    build(Settings.create(sample, tmp_path / "a", pdf=False))
+    shutil.rmtree(sample / "build")
+    build(Settings.create(sample, tmp_path / "b", pdf=False))
+    a, b = tree_hashes(tmp_path / "a"), tree_hashes(tmp_path / "b")
+    assert a.keys() == b.keys()
+    assert [name for name in a if a[name] != b[name]] == []
+
+
+def test_failed_mkdocs_leaves_previous_site(sample, monkeypatch):
+    site = sample / "site"
+    site.mkdir()
+    (site / "old.html").write_text("旧", encoding="utf-8")
+
+    def broken(*args, **kwargs):
+        raise UsageError("模拟故障")
+
+    monkeypatch.setattr(build_module, "run_mkdocs", broken)
+    with pytest.raises(UsageError):
+        build(Settings.create(sample, pdf=False))
+    assert tree_hashes(site) == {"old.html": hashlib.sha256("旧".encode()).hexdigest()}
+    assert [p.name for p in sample.iterdir() if p.name.startswith(".site")] == []
+
+
+def test_archive_manifest_verifies_and_is_reproducible(sample, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1680220800")
+    runner = CliRunner()
+    first, second = tmp_path / "a.zip", tmp_path / "b.zip"
+    result = runner.invoke(main, ["archive", "--project", str(sample), "-o", str(first)])
+    assert result.exit_code == 0, result.output
+    assert runner.invoke(main, ["archive", "--project", str(sample), "-o", str(second)]).exit_code == 0
+    assert first.read_bytes() == second.read_bytes()
+    with zipfile.ZipFile(first) as archive:
+        infos = archive.infolist()
+        assert infos[0].filename == "MANIFEST.sha256"
+        assert all(info.flag_bits & 0x800 for info in infos if not info.filename.isascii())
+        assert "regions/山西省/晋中市/index.html" in archive.namelist()
+        assert "briefings/sxxczx/2023/007/index.html" in archive.namelist()
+        archive.extractall(tmp_path / "x")
+    if shutil.which("sha256sum"):
+        check = subprocess.run(["sha256sum", "-c", "--quiet", "MANIFEST.sha256"], cwd=tmp_path / "x", capture_output=True, text=True)
+        assert check.returncode == 0, check.stdout + check.stderr
+    manifest = (tmp_path / "x" / "MANIFEST.sha256").read_text(encoding="utf-8").splitlines()
+    assert len(manifest) == len(infos) - 1
+
+
+def test_archive_of_one_year(sample, tmp_path):
+    runner = CliRunner()
+    result = runner.invoke(main, ["archive", "--project", str(sample), "--year", "2022", "-o", str(tmp_path / "y.zip")])
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(tmp_path / "y.zip") as archive:
+        names = archive.namelist()
+    assert not any(name.startswith("briefings/sxxczx/2023/007/") for name in names)
+    assert "cases/jinzhong-six-focus/index.html" in names
+
+
+def test_archive_needs_zip_suffix(sample, tmp_path):
+    result = CliRunner().invoke(main, ["archive", "--project", str(sample), "-o", str(tmp_path / "a.tar")])
+    assert result.exit_code == 2
+    assert "归档文件名应以 .zip 结尾" in result.output
+
+
+@pytest.mark.parametrize(
+    "name, problem",
+    [
+        ("regions/山西省/index.html", None),
+        ("a/CON/index.html", "“CON”是 Windows 的保留文件名"),
+        ("a/b:c.html", "“b:c.html”含有 Windows 文件名不允许的字符"),
+        ("a/b./index.html", "“b.”以空格或句点结尾，Windows 无法保存"),
+    ],
+)
+def test_windows_names(name, problem):
+    assert windows_problem(name) == problem
+
+
+@pytest.mark.browser
+def test_offline_site_searches_from_file_url_with_no_network(sample, tmp_path):
+    playwright = pytest.importorskip("playwright.sync_api")
+    if not shutil.which("chromium") and not Path("/usr/bin/chromium").exists():
+        pytest.skip("需要 chromium（sudo apt-get install chromium）")
+    build(Settings.create(sample, tmp_path / "site", offline=True, pdf=False))
+    outside: list[str] = []
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"])
+        context = browser.new_context()
+
+        def route(request_route):
+            if request_route.request.url.startswith("file://"):
+                return request_route.continue_()
+            outside.append(request_route.request.url)
+            return request_route.abort()
+
+        context.route("**/*", route)
+        page = context.new_page()
+        page.goto((tmp_path / "site" / "index.html").as_uri())
+        page.focus(".md-search__input")
+        page.keyboard.type("清化收", delay=30)
+        page.wait_for_selector(".md-search-result__item", timeout=15000)
+        titles = page.locator(".md-search-result__item").all_inner_texts()
+        page.goto((tmp_path / "site" / "cases" / "jinzhong-six-focus" / "index.html").as_uri())
+        page.click("a[href='../../models/six-focus-six-solve/index.html']")
+        assert page.url.endswith("/models/six-focus-six-solve/index.html")
+        browser.close()
+    assert any("晋中市" in title for title in titles)
+    assert outside == []
