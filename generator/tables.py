@@ -1,6 +1,6 @@
 """Read village tables (CSV/XLSX) into one tidy frame of figures in 万元.
 
-Rules the users rely on (also written in the docs):
+Rules the users rely on (to be quoted in the user docs):
 
 * Headers are the fixed Chinese names in ``HEADERS``; whitespace anywhere in a
   header is ignored, and a unit may follow in full- or half-width parentheses:
@@ -27,8 +27,7 @@ import csv
 import datetime as dt
 import io
 import re
-import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -36,12 +35,9 @@ import numpy as np
 import pandas as pd
 from charset_normalizer import from_bytes
 from pydantic import BaseModel, ConfigDict, ValidationError
-from ruamel.yaml import YAML
-from ruamel.yaml.constructor import DuplicateKeyError
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.nodes import MappingNode, SequenceNode
 
 from generator.errors import Level, Problem, Report
+from generator.yamlsrc import Document, load_yaml
 
 # Canonical Chinese header -> column of the tidy frame.
 HEADERS: dict[str, str] = {
@@ -87,109 +83,49 @@ _GROUPED = r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?"
 _ENCODINGS = ["gb18030", "gbk", "gb2312"]
 
 
-# ---------------------------------------------------------------- YAML with positions
+# ---------------------------------------------------------------- pydantic errors at YAML positions
 
 
-@dataclass
-class YamlDoc:
-    """Safely loaded YAML plus the 1-based (line, column) of every node by data path."""
-
-    label: str
-    data: Any
-    marks: dict[tuple, tuple[int, int]] = field(default_factory=dict)
-    key_marks: dict[tuple, tuple[int, int]] = field(default_factory=dict)
-    raw: dict[tuple, str] = field(default_factory=dict)
-
-    def mark(self, path: tuple, key: bool = False) -> tuple[int, int]:
-        """Position of the node at path (or of its key), else of its nearest ancestor."""
-        table = self.key_marks if key else self.marks
-        if path in table:
-            return table[path]
-        for cut in range(len(path) - 1, -1, -1):
-            if path[:cut] in self.marks:
-                return self.marks[path[:cut]]
-        return (1, 1)
-
-    def resolve(self, loc: tuple) -> tuple:
-        """Map a pydantic error location to an existing data path, skipping union tags."""
-        path: tuple = ()
-        node = self.data
-        for part in loc:
-            if isinstance(node, dict) and part in node:
-                node = node[part]
-            elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-                node = node[part]
-            else:
-                continue
-            path += (part,)
-        return path
-
-
-def parse_yaml(text: str, label: str) -> tuple[YamlDoc | None, Report]:
-    """Load YAML text safely, keeping positions; a syntax error becomes a problem."""
-    report = Report()
-    text = text.removeprefix("\ufeff")
-    yaml = YAML(typ="safe", pure=True)
-    try:
-        node = yaml.compose(text)
-        data = yaml.load(text)
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        if isinstance(exc, DuplicateKeyError):
-            report.error(label, line, column, "重复的字段")
+def data_loc(data: Any, loc: tuple) -> tuple:
+    """A pydantic error location as a path into the data: union tags dropped."""
+    path: tuple = ()
+    node = data
+    for index, part in enumerate(loc):
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        elif index == len(loc) - 1 and isinstance(node, dict):
+            path += (part,)  # a missing or unknown key: keep its name
+            break
         else:
-            report.error(label, line, column, f"YAML 格式错误（{exc.problem or exc.context}）")
-        return None, report
-    except YAMLError as exc:
-        report.error(label, 1, 1, f"YAML 格式错误（{exc}）")
-        return None, report
-    doc = YamlDoc(label, data)
-    if node is not None:
-        _record_marks(node, data, (), doc)
-    return doc, report
+            continue
+        path += (part,)
+    return path
 
 
-def read_yaml(path: Path, label: str) -> tuple[YamlDoc | None, Report]:
-    """Read a UTF-8 YAML file (a BOM is accepted) with positions."""
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        report = Report()
-        report.error(label, 1, 1, f"文件不是 UTF-8 编码（第 {exc.start + 1} 个字节无法解码）")
-        return None, report
-    return parse_yaml(text, label)
-
-
-def _record_marks(node: Any, data: Any, path: tuple, doc: YamlDoc) -> None:
-    doc.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
-    if isinstance(node, MappingNode) and isinstance(data, dict):
-        if len(node.value) != len(data):  # merge keys: positions of children unknown
-            return
-        for (key_node, value_node), (key, value) in zip(node.value, data.items()):
-            doc.key_marks[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            _record_marks(value_node, value, path + (key,), doc)
-    elif isinstance(node, SequenceNode) and isinstance(data, list):
-        for index, (item_node, item) in enumerate(zip(node.value, data)):
-            _record_marks(item_node, item, path + (index,), doc)
-    elif not isinstance(node, (MappingNode, SequenceNode)):
-        doc.raw[path] = str(node.value)
-
-
-def validation_problems(exc: ValidationError, doc: YamlDoc, base: tuple = ()) -> list[Problem]:
+def validation_problems(exc: ValidationError, document: Document, base: tuple = ()) -> list[Problem]:
     """Turn pydantic errors into Chinese problems placed at the offending YAML node."""
     problems = []
-    for err in exc.errors():
-        loc = base + tuple(err["loc"])
-        path = doc.resolve(loc)
+    for err in exc.errors(include_url=False):
+        path = base + data_loc(document.data if not base else _at(document.data, base), tuple(err["loc"]))
         if err["type"] == "extra_forbidden":
-            line, column = doc.mark(path, key=True)
+            line, column = document.where.at(path, key=True)
         elif err["type"] == "missing":
-            line, column = doc.mark(path)
+            line, column = document.where.at(path[:-1])
+        elif err["type"] == "union_tag_invalid":  # point at the tag's value, not the mapping
+            tag = str((err.get("ctx") or {}).get("discriminator", "")).strip("'")
+            line, column = document.where.at((*path, tag))
         else:
-            line, column = doc.mark(path)
-        problems.append(Problem(doc.label, line, column, Level.ERROR, pydantic_message(err, path)))
+            line, column = document.where.at(path)
+        problems.append(Problem(document.path, line, column, Level.ERROR, pydantic_message(err, path)))
     return problems
+
+
+def _at(data: Any, path: tuple) -> Any:
+    for part in path:
+        data = data[part]
+    return data
 
 
 def pydantic_message(err: Any, path: tuple) -> str:
@@ -202,7 +138,7 @@ def pydantic_message(err: Any, path: tuple) -> str:
     if kind == "extra_forbidden":
         return f"未知字段“{name}”"
     if kind == "missing":
-        return f"缺少字段“{err['loc'][-1]}”"
+        return f"缺少必填字段“{err['loc'][-1]}”"
     if kind == "union_tag_invalid":
         tag = ctx.get("discriminator", "").strip("'")
         expected = "、".join(re.findall(r"'([^']*)'", str(ctx.get("expected_tags", ""))))
@@ -212,7 +148,7 @@ def pydantic_message(err: Any, path: tuple) -> str:
         return f"缺少字段“{tag}”" if tag.isidentifier() else f"“{name}”的写法无法识别"
     if kind == "literal_error":
         expected = "、".join(f"“{e}”" for e in re.findall(r"'([^']*)'", str(ctx.get("expected", ""))))
-        return f"“{name}”应为 {expected} 之一，实际为“{given}”"
+        return f"“{name}”应为{expected}之一，实际为“{given}”"
     if kind in ("string_type", "str_type"):
         return f"“{name}”应为文本"
     if kind.startswith("bool"):
@@ -229,6 +165,8 @@ def pydantic_message(err: Any, path: tuple) -> str:
         return f"“{name}”不能为空"
     if kind == "value_error":
         return str(ctx.get("error", err["msg"]))
+    if re.search(r"[\u4e00-\u9fff]", err["msg"]):  # custom errors carry their Chinese message
+        return err["msg"]
     return f"“{name}”的值无效"
 
 
@@ -250,19 +188,17 @@ def read_sidecar(path: Path, root: Path) -> tuple[Sidecar, Report]:
     report = Report()
     if not path.exists():
         return Sidecar(), report
-    label = relative_label(path, root)
-    doc, parsed = read_yaml(path, label)
-    report.extend(parsed.problems)
-    if doc is None:
+    document = load_yaml(path, relative_label(path, root), report)
+    if document is None:
         return Sidecar(), report
-    data = {} if doc.data is None else doc.data
+    data = {} if document.data is None else document.data
     if not isinstance(data, dict):
-        report.error(label, 1, 1, "应为映射（source、sample、note）")
+        report.error(document.path, 1, 1, "应为映射（source、sample、note）")
         return Sidecar(), report
     try:
         return Sidecar.model_validate(data), report
     except ValidationError as exc:
-        report.extend(validation_problems(exc, doc))
+        report.extend(validation_problems(exc, document))
         return Sidecar(), report
 
 
@@ -304,8 +240,8 @@ def read_csv_cells(text: str) -> tuple[pd.DataFrame, np.ndarray]:
     except pd.errors.ParserError:
         return _read_csv_cells_slowly(text)
     cells = cells.fillna("")
-    multiline = any(cells[c].str.contains("\n|\r", regex=True).any() for c in cells.columns)
-    if multiline:  # line numbers shift: count them record by record
+    physical = text.count("\n") + (0 if text.endswith("\n") else 1)
+    if physical != len(cells):  # quoted line breaks shift line numbers: count record by record
         return _read_csv_cells_slowly(text)
     return cells, np.arange(1, len(cells) + 1, dtype=np.int64)
 
@@ -444,85 +380,98 @@ def normalize_number_text(text: pd.Series) -> pd.Series:
 
 def parse_numbers(text: pd.Series) -> pd.Series:
     """Numbers written as text; NaN where the text is not a plain number."""
-    norm = normalize_number_text(text)
+    # Fast path: plain ASCII numbers, which is nearly every cell.
+    fast = pd.to_numeric(text, errors="coerce").astype(float)
+    retry = ~np.isfinite(fast) & (text != "")
+    if not retry.any():
+        return fast
+    norm = normalize_number_text(text[retry])
     valid = norm.str.fullmatch(_NUMBER)
-    return pd.to_numeric(norm.where(valid), errors="coerce").astype(float)
+    slow = pd.to_numeric(norm.where(valid), errors="coerce").astype(float)
+    fast[retry] = slow.where(np.isfinite(slow))
+    return fast
 
 
-def _issues(mask: pd.Series, lines: np.ndarray, column: int, messages: pd.Series | str) -> pd.DataFrame:
+def parse_years(text: pd.Series) -> pd.Series:
+    """Years as numbers (``2022`` or ``2022年``); NaN where not a whole year in range."""
+    year = parse_numbers(text)
+    retry = year.isna()
+    if retry.any():
+        year[retry] = parse_numbers(text[retry].str.removesuffix("年"))
+    return year.where((year == np.floor(year)) & year.between(*YEAR_RANGE))
+
+
+def _issues(mask: pd.Series, lines: np.ndarray, column: int, template: str,
+            cells: pd.Series | None = None) -> pd.DataFrame:
+    """Issues of the masked rows; `{}` in template is the cell text (built only for bad rows)."""
     if not mask.any():
         return pd.DataFrame(columns=["pos", "line", "column", "message"])
-    picked = messages[mask] if isinstance(messages, pd.Series) else pd.Series(messages, index=mask.index[mask])
+    messages = ([template.format(v) for v in cells[mask]] if cells is not None
+                else [template] * int(mask.sum()))
     return pd.DataFrame({
-        "pos": mask.index[mask], "line": lines[mask.to_numpy()], "column": column,
-        "message": picked.to_numpy(),
+        "pos": mask.index[mask], "line": lines[mask.to_numpy()], "column": column, "message": messages,
     })
 
 
-def check_cells(cells: pd.DataFrame, lines: np.ndarray, header: Header, default_province: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Parse the data rows of one table; return (parsed rows, issues) with issues per bad cell."""
+def check_cells(cells: pd.DataFrame, lines: np.ndarray, header: Header,
+                default_province: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Parse the stripped data rows of one table; return (good rows parsed, one issue per bad cell)."""
     col = {name: pos + 1 for name, pos in header.columns.items()}
-    text = {name: cells[pos].str.strip() for name, pos in header.columns.items()}
+    text = {name: cells[pos] for name, pos in header.columns.items()}
     index = cells.index
-    issues = []
+    found = []
 
-    def add(mask: pd.Series, name: str, messages: pd.Series | str) -> None:
-        issues.append(_issues(mask, lines, col.get(name, 0), messages))
+    def add(mask: pd.Series, name: str, template: str, with_text: bool = True) -> None:
+        found.append(_issues(mask, lines, col.get(name, 0), template, text[name] if with_text else None))
 
     # Cells under no header: usually an unquoted comma in a number, shifting the row.
     for pos in header.unnamed:
-        stray = cells[pos].str.strip()
-        issues.append(_issues(stray != "", lines, pos + 1,
-                              "本行比表头多出内容“" + stray + "”（数字里的逗号是否未加引号？）"))
+        found.append(_issues(cells[pos] != "", lines, pos + 1,
+                             "本行比表头多出内容“{}”（数字里的逗号是否未加引号？）", cells[pos]))
 
-    # Empty required cells.
+    empty = {name: text[name] == "" for name in REQUIRED}
     for name in REQUIRED:
-        empty = text[name] == ""
-        message = f"缺少地区：“{name}”为空" if name in REGION_HEADERS else f"“{name}”为空"
-        add(empty, name, message)
+        template = f"缺少地区：“{name}”为空" if name in REGION_HEADERS else f"“{name}”为空"
+        add(empty[name], name, template, with_text=False)
 
-    # Year.
-    year_text = text["年度"].str.removesuffix("年")
-    year = parse_numbers(year_text)
-    bad_year = (text["年度"] != "") & ~(
-        year.notna() & (year == np.floor(year)) & year.between(*YEAR_RANGE)
-    )
-    add(bad_year, "年度", "“年度”应为年份（如 2022），实际为“" + text["年度"] + "”")
+    year = parse_years(text["年度"])
+    add(~empty["年度"] & year.isna(), "年度", "“年度”应为年份（如 2022），实际为“{}”")
 
-    # Money.
     money = {}
     for name in MONEY_HEADERS:
         value = parse_numbers(text[name])
-        filled = text[name] != ""
-        add(filled & value.isna(), name, f"“{name}”应为数字，实际为“" + text[name] + "”")
-        add(filled & (value < 0), name, f"“{name}”不能为负数，实际为“" + text[name] + "”")
+        add(~empty[name] & value.isna(), name, f"“{name}”应为数字，实际为“{{}}”")
+        add(value < 0, name, f"“{name}”不能为负数，实际为“{{}}”")
         money[name] = value * header.units[name]
 
-    # Region and names.
-    if "省" in text:
-        province = text["省"].where(text["省"] != "", default_province)
-    else:
-        province = pd.Series(default_province, index=index, dtype=object)
     for name in ("省", "市", "县", "乡镇", "村"):
-        if name in text:
-            add(text[name].str.contains("/", regex=False), name, f"“{name}”不能包含“/”，实际为“" + text[name] + "”")
+        if name in text and "/" in "".join(text[name].to_numpy(dtype=object)):  # join: one C pass finds the rare case
+            add(text[name].str.contains("/", regex=False), name, f"“{name}”不能包含“/”，实际为“{{}}”")
     for name in ("县", "乡镇", "村"):
-        total = text[name].isin(TOTAL_WORDS)
-        add(total, name, f"疑似合计行（“{name}”为“" + text[name] + "”），不应出现在村级数据中")
+        add(text[name].isin(TOTAL_WORDS), name, f"疑似合计行（“{name}”为“{{}}”），不应出现在村级数据中")
 
-    # Village code.
     if "村代码" in text:
-        code = text["村代码"].str.normalize("NFKC")
-        bad_code = (code != "") & ~code.str.fullmatch(r"\d{12}")
-        add(bad_code, "村代码", "“村代码”应为 12 位数字，实际为“" + text["村代码"] + "”")
+        code = text["村代码"]
+        plain = code.str.isascii() & code.str.isdecimal() & (code.str.len() == 12)
+        odd = ~plain & (code != "")
+        if odd.any():  # full-width digits are fine
+            original, code = code, code.copy()
+            code[odd] = code[odd].str.normalize("NFKC")
+            bad = odd & ~code.str.fullmatch(r"[0-9]{12}")
+            found.append(_issues(bad, lines, col["村代码"], "“村代码”应为 12 位数字，实际为“{}”", original))
         code = code.astype(object).where(code != "", None)
     else:
         code = pd.Series(None, index=index, dtype=object)
 
-    found = [i for i in issues if len(i)]
-    issues = pd.concat(found, ignore_index=True) if found else _issues(pd.Series(False, index=index), lines, 0, "")
-    bad = index.isin(issues["pos"])
-    ok = ~bad
+    if "省" in text:
+        province = text["省"].where(text["省"] != "", default_province)
+    else:
+        province = pd.Series(default_province, index=index, dtype=str)
+
+    found = [i for i in found if len(i)]
+    issues = (pd.concat(found, ignore_index=True) if found
+              else pd.DataFrame(columns=["pos", "line", "column", "message"]))
+    ok = ~index.isin(issues["pos"])
     parsed = pd.DataFrame({
         "year": year[ok].astype(np.int64),
         "province": province[ok].astype(str),
@@ -544,13 +493,19 @@ def check_cells(cells: pd.DataFrame, lines: np.ndarray, header: Header, default_
 # ---------------------------------------------------------------- one table
 
 
+def strip_cells(cells: pd.DataFrame) -> pd.DataFrame:
+    """Cells without surrounding whitespace (full-width spaces included)."""
+    return cells.apply(lambda column: column.str.strip())
+
+
 def read_table_cells(cells: pd.DataFrame, lines: np.ndarray, label: str, prefix: str,
                      default_province: str, report: Report) -> pd.DataFrame | None:
     """Header, checks and parsed rows of one sheet or CSV file; problems go to report."""
     if cells.shape[1] == 0:
         report.warning(label, 1, 0, prefix + "文件为空，没有表头和数据")
         return None
-    filled = (cells.apply(lambda c: c.str.strip()) != "").any(axis=1).to_numpy()
+    cells = strip_cells(cells)
+    filled = (cells != "").any(axis=1).to_numpy()
     candidates = np.flatnonzero(filled)
     if len(candidates) == 0:
         report.warning(label, 1, 0, prefix + "文件为空，没有表头和数据")
@@ -588,11 +543,10 @@ def read_table_cells(cells: pd.DataFrame, lines: np.ndarray, label: str, prefix:
 def warn_operating_above_income(parsed: pd.DataFrame, label: str, prefix: str, report: Report) -> None:
     """Operating income is part of total income: more is suspicious, not fatal."""
     above = parsed[parsed["operating"] > parsed["income"] + 1e-9]
-    for row in above.itertuples(index=False):
-        report.warning(
-            label, int(row.row), int(row._col_operating),
-            prefix + f"“经营性收入”（{row.operating:g} 万元）大于“集体经济总收入”（{row.income:g} 万元）",
-        )
+    for row, column, operating, income in above[["row", "_col_operating", "operating", "income"]].itertuples(
+            index=False, name=None):
+        report.warning(label, int(row), int(column),
+                       prefix + f"“经营性收入”（{operating:g} 万元）大于“集体经济总收入”（{income:g} 万元）")
 
 
 def read_csv_table(path: Path, label: str, default_province: str, report: Report) -> list[pd.DataFrame]:
@@ -632,33 +586,39 @@ def read_xlsx_table(path: Path, label: str, default_province: str, report: Repor
 # ---------------------------------------------------------------- all tables
 
 
-def village_key(frame: pd.DataFrame) -> pd.Series:
-    """The village across years: its code when present, else region path and name."""
-    path = (frame["province"] + "/" + frame["city"] + "/" + frame["county"] + "/"
-            + frame["township"] + "/" + frame["village"])
-    return frame["code"].where(frame["code"].notna(), path).astype(str)
+PATH_COLUMNS = ["province", "city", "county", "township", "village"]
+
+
+def village_ids(frame: pd.DataFrame) -> np.ndarray:
+    """An integer per village across years: by 村代码 when present, else by region path and name."""
+    coded = frame["code"].notna().to_numpy()
+    ids = np.empty(len(frame), dtype=np.int64)
+    code_ids, uniques = pd.factorize(frame.loc[coded, "code"])
+    ids[coded] = code_ids
+    if (~coded).any():
+        ids[~coded] = frame.loc[~coded].groupby(PATH_COLUMNS, sort=False).ngroup().to_numpy() + len(uniques)
+    return ids
 
 
 def find_duplicates(frame: pd.DataFrame, report: Report) -> pd.Series:
     """Report every row of a duplicated village-year (pointing at the other row); mask of them."""
-    key = village_key(frame)
-    keyed = pd.DataFrame({"key": key, "year": frame["year"]})
-    dup = keyed.duplicated(["key", "year"], keep=False)
+    keyed = pd.DataFrame({"id": village_ids(frame), "year": frame["year"].to_numpy()}, index=frame.index)
+    dup = keyed.duplicated(["id", "year"], keep=False)
     if not dup.any():
         return dup
-    where = frame["file"] + ":" + frame["row"].astype(str) + frame["_prefix"].map(
+    rows = frame[dup]
+    where = rows["file"] + ":" + rows["row"].astype(str) + rows["_prefix"].map(
         lambda p: f"（{p.removesuffix('：')}）" if p else "")
-    group = keyed[dup].groupby(["key", "year"], sort=False)
-    first = group.cumcount() == 0
-    first_where = where[dup].groupby([keyed["key"][dup], keyed["year"][dup]], sort=False).transform("first")
-    second_where = where[dup].groupby([keyed["key"][dup], keyed["year"][dup]], sort=False).transform(lambda s: s.iloc[1])
+    groups = keyed[dup].groupby(["id", "year"], sort=False)
+    first = groups.cumcount() == 0
+    first_where = where.groupby([keyed["id"][dup], keyed["year"][dup]], sort=False).transform("first")
+    second_where = where.groupby([keyed["id"][dup], keyed["year"][dup]], sort=False).transform(lambda w: w.iloc[1])
     other = second_where.where(first, first_where)
-    for pos in frame.index[dup]:
-        row = frame.loc[pos]
+    for pos, row in rows.iterrows():
         if pd.notna(row["code"]):
             what, column = f"村代码“{row['code']}”", row["_col_code"]
         else:
-            what, column = f"村“{key[pos]}”", row["_col_village"]
+            what, column = "村“" + "/".join(row[c] for c in PATH_COLUMNS) + "”", row["_col_village"]
         report.error(row["file"], int(row["row"]), int(column),
                      row["_prefix"] + f"{what}在 {row['year']} 年度重复，另见 {other[pos]}")
     return dup
@@ -721,4 +681,5 @@ def read_villages(paths: list[Path], root: Path, default_province: str) -> tuple
     villages = villages[~dup].reset_index(drop=True)
     villages["row"] = villages["row"].astype(np.int64)
     villages["sample"] = villages["sample"].astype(bool)
+    villages["code"] = villages["code"].astype(object).where(villages["code"].notna(), None)
     return villages[list(COLUMNS)], report
