@@ -20,7 +20,11 @@ from .config import Settings
 from .content import Project, load_project
 from .errors import ContentError, Level, Report
 from .mkdocs_run import IFRAME_WORKER_SHIM, find_iframe_worker, run_mkdocs, write_mkdocs_config
-from .pages import RenderOptions, default_templates, make_env, render_pages
+from .charts import ChartRenderer, cached_vega_bundle
+from .data import load_data
+from .figures import Figures, check_charts, check_figures, check_highlights
+from .indicators import indicators_csv
+from .pages import VEGA_BUNDLE, ChartMaker, RenderOptions, default_templates, make_env, render_pages
 from .site import Site, compute_site
 from .validate import validate_project
 
@@ -42,6 +46,7 @@ class Checked:
     project: Project
     site: Site
     report: Report
+    figures: Figures
 
 
 def check(settings: Settings, progress: Progress = lambda stage: None) -> Checked:
@@ -51,10 +56,16 @@ def check(settings: Settings, progress: Progress = lambda stage: None) -> Checke
     project = load_project(settings.project, report)
     progress("校验")
     totals = validate_project(project, report)
+    progress("读取数据、计算指标")
+    data = load_data(settings.project, report)
+    figures = Figures(data)
+    check_figures(project, figures, report)
+    check_highlights(project, data, report)
+    check_charts(project, data, report)
     if report.has_errors or (settings.strict and report.count(Level.WARNING)):
         raise ContentError(report)
-    site = compute_site(project, totals, drafts=settings.drafts, year=settings.year)
-    return Checked(project, site, report)
+    site = compute_site(project, totals, data, drafts=settings.drafts, year=settings.year)
+    return Checked(project, site, report, figures)
 
 
 def build(settings: Settings, progress: Progress = lambda stage: None) -> BuildResult:
@@ -69,8 +80,13 @@ def build(settings: Settings, progress: Progress = lambda stage: None) -> BuildR
     progress("生成页面")
     with _timed(timings, "render"):
         options = RenderOptions(offline=settings.offline, extra=_extra(settings))
-        env = make_env(settings.templates_dir, options)
+        charts = ChartMaker(checked.site.data, ChartRenderer(settings.cache_dir / "charts"))
+        env = make_env(settings.templates_dir, options, checked.figures, charts)
         files: dict[str, str | bytes] = dict(render_pages(checked.site, env, options))
+        if charts.used_anywhere:
+            files[VEGA_BUNDLE] = cached_vega_bundle(settings.cache_dir).encode("utf-8")
+        if not checked.site.data.indicators.empty:
+            files["data/indicators.csv"] = indicators_csv(checked.site.data.indicators)
         files.update(read_assets(settings.templates_dir))
         if settings.offline:
             files[IFRAME_WORKER_SHIM] = find_iframe_worker(settings).read_bytes()

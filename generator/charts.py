@@ -33,9 +33,9 @@ from typing import Any, Literal, NamedTuple
 import altair as alt
 import pandas as pd
 import vl_convert as vlc
-from pydantic import BaseModel, ConfigDict, model_validator
 
 from generator.errors import JianbaoError
+from generator.models import ChartDecl
 
 # Families tried in order; the first one installed wins, in vl-convert and in browsers.
 CJK_FONT_FAMILIES: tuple[str, ...] = (
@@ -90,29 +90,7 @@ class IndicatorDef(NamedTuple):
 IndicatorDefs = Mapping[str, tuple[str, str]]
 
 
-class ChartSpec(BaseModel):
-    """A chart declared in content (`charts:` of a case or issue) or by a region page."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    type: ChartType
-    region: str
-    year: int | None = None
-    indicator: str | None = None
-    indicators: tuple[str, ...] | None = None
-    title: str | None = None
-
-    @model_validator(mode="after")
-    def _check_fields(self) -> ChartSpec:
-        if self.indicator is not None and self.indicators is not None:
-            raise ValueError("indicator 与 indicators 只能填写其中一个")
-        if self.type == "bands" and (self.indicator is not None or self.indicators is not None):
-            raise ValueError("bands（收入分段）图表不接受 indicator 或 indicators")
-        if self.type == "ranking" and self.indicators is not None:
-            raise ValueError("ranking（排名）图表只接受一个指标：请用 indicator")
-        if self.indicators is not None and not self.indicators:
-            raise ValueError("indicators 不能为空")
-        return self
+ChartSpec = ChartDecl  # the content model is the one definition of a declared chart
 
 
 # --- building charts (pure) -------------------------------------------------
@@ -282,7 +260,7 @@ def build_chart(
     """
     if spec.type == "trend":
         if spec.indicators is not None:
-            ids: tuple[str, ...] = spec.indicators
+            ids: tuple[str, ...] = tuple(spec.indicators)
         elif spec.indicator is not None:
             ids = (spec.indicator,)
         else:
@@ -540,6 +518,16 @@ def write_vega_bundle(dest_dir: Path) -> list[str]:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(vega_bundle(), encoding="utf-8", newline="\n")
     return [BUNDLE_PATH]
+
+
+def cached_vega_bundle(cache_dir: Path) -> str:
+    """The bundle, kept on disk per vl-convert version (building it takes seconds)."""
+    path = Path(cache_dir) / f"vega-bundle-{vlc.__version__}-{vega_lite_version()}.js"
+    if path.is_file():
+        return path.read_text(encoding="utf-8")
+    text = vega_bundle()
+    _write_atomic(path, text)
+    return text
 
 
 @functools.cache

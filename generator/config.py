@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,7 +36,9 @@ class Settings:
 
     @property
     def cache_dir(self) -> Path:
-        return self.build_dir / "cache"
+        """Content-addressed caches (chart SVGs, PDFs); JIANBAO_CACHE_DIR may share one between projects."""
+        shared = os.environ.get("JIANBAO_CACHE_DIR")
+        return Path(shared) if shared else self.build_dir / "cache"
 
     @property
     def templates_dir(self) -> Path:

@@ -360,15 +360,20 @@ def format_values(frame: pd.DataFrame) -> pd.Series:
     return text
 
 
-def write_indicators_csv(frame: pd.DataFrame, path: Path) -> None:
-    """Write `region,year,indicator,value`, sorted, UTF-8, no index."""
+def indicators_csv(frame: pd.DataFrame) -> str:
+    """`region,year,indicator,value`, sorted, shares with one decimal."""
     ordered = frame.sort_values(["region", "year", "indicator"], kind="stable")
     out = pd.DataFrame({
         "region": ordered["region"], "year": ordered["year"].astype(np.int64),
         "indicator": ordered["indicator"], "value": format_values(ordered),
     })
+    return out.to_csv(index=False, lineterminator="\n")
+
+
+def write_indicators_csv(frame: pd.DataFrame, path: Path) -> None:
+    """Write `region,year,indicator,value`, sorted, UTF-8, no index."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    out.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+    path.write_text(indicators_csv(frame), encoding="utf-8")
 
 
 # ---------------------------------------------------------------- published figures

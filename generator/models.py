@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
 INDICATOR_PATTERN = r"^[a-z][a-z0-9_]{0,62}$"
@@ -98,12 +98,24 @@ class ChartDecl(Strict):
 
     type: ChartType = Field(description="图表类型：trend 趋势、bands 收入分档、ranking 下级地区排名")
     region: str = Field(description="地区路径，如 山西省/晋中市")
-    year: Year | None = Field(None, description="年度（bands、ranking 使用；缺省为最新年度）")
+    year: Year | None = Field(None, description="年度：bands、ranking 为该年，trend 为显示到该年；缺省为最新年度")
     indicator: IndicatorId | None = Field(None, description="指标（ranking 使用）")
     indicators: list[IndicatorId] | None = Field(None, description="指标列表（trend 使用）")
     title: str | None = Field(None, description="可选：图表标题")
 
     _region = field_validator("region")(check_region)
+
+    @model_validator(mode="after")
+    def _check_fields(self) -> ChartDecl:
+        if self.indicator is not None and self.indicators is not None:
+            raise ValueError("indicator 与 indicators 只能填写其中一个")
+        if self.type == "bands" and (self.indicator is not None or self.indicators is not None):
+            raise ValueError("bands（收入分段）图表不接受 indicator 或 indicators")
+        if self.type == "ranking" and self.indicators is not None:
+            raise ValueError("ranking（排名）图表只接受一个指标：请用 indicator")
+        if self.indicators is not None and not self.indicators:
+            raise ValueError("indicators 不能为空")
+        return self
 
 
 class Issue(Strict):

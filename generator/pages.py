@@ -14,6 +14,10 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from . import text as texts
+from .charts import ChartRenderer, build_chart, chart_html, format_source_line, spec_key
+from .data import Data
+from .figures import Figures
+from .models import ChartDecl
 from .site import Site
 
 CN_DIGITS = "〇一二三四五六七八九"
@@ -29,6 +33,45 @@ def default_templates() -> Path:
 class RenderOptions:
     offline: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+VEGA_BUNDLE = "assets/javascripts/vega-bundle.js"
+CHARTS_JS = "assets/javascripts/charts.js"
+
+
+class ChartMaker:
+    """Turns chart declarations into <figure>s with SVG twins, per page."""
+
+    def __init__(self, data: Data, renderer: ChartRenderer | None):
+        self.data = data
+        self.renderer = renderer
+        self.used_on_page = False
+        self.used_anywhere = False
+        self._ids: set[str] = set()
+
+    def start_page(self) -> None:
+        self.used_on_page = False
+        self._ids = set()
+
+    def __call__(self, decl: ChartDecl) -> Markup:
+        if self.renderer is None:
+            return Markup("")
+        chart = build_chart(decl, self.data.indicators, self.data.villages, self.data.defs)
+        spec = chart.to_dict()
+        svg = self.renderer.svg(spec)
+        chart_id = "chart-" + spec_key(spec)[:12]
+        while chart_id in self._ids:
+            chart_id += "x"
+        self._ids.add(chart_id)
+        self.used_on_page = self.used_anywhere = True
+        return Markup(chart_html(spec, svg, chart_id, self.source_line(decl)))
+
+    def source_line(self, decl: ChartDecl) -> str:
+        sources = self.data.sources(decl.region) or ["data/villages"]
+        years = self.data.indicators.loc[self.data.indicators["region"] == decl.region, "year"]
+        year = decl.year or (int(years.max()) if not years.empty else None)
+        label = ("示例数据：" if self.data.is_sample(decl.region) else "") + "；".join(sources)
+        return format_source_line(label, dt.date(year, 12, 31) if year else None)
 
 
 def cn_number(n: int) -> str:
@@ -53,8 +96,9 @@ def md_escape(value: str) -> Markup:
     return Markup(_MD_SPECIAL.sub(r"\\\1", str(escape(value))))
 
 
-def make_env(project_templates: Path | None, options: RenderOptions) -> Environment:
+def make_env(project_templates: Path | None, options: RenderOptions, figures: Figures | None = None, charts: ChartMaker | None = None) -> Environment:
     """The Jinja environment for page templates (trusted: the project's own files)."""
+    expand = figures.expand if figures else (lambda text: text)
     bases = [project_templates, default_templates()] if project_templates else [default_templates()]
     search = [str(base / "pages") for base in bases if (base / "pages").is_dir()]
     env = Environment(
@@ -66,8 +110,8 @@ def make_env(project_templates: Path | None, options: RenderOptions) -> Environm
         keep_trailing_newline=True,
     )
     env.filters.update(
-        md=texts.render_markdown,
-        md_inline=lambda value: texts.render_markdown(value, inline=True),
+        md=lambda value: texts.render_markdown(expand(value)),
+        md_inline=lambda value: texts.render_markdown(expand(value), inline=True),
         md_escape=md_escape,
         cn_number=cn_number,
         cn_date=cn_date,
@@ -76,7 +120,12 @@ def make_env(project_templates: Path | None, options: RenderOptions) -> Environm
         number=format_number,
         yaml_str=lambda value: Markup(json.dumps(str(value), ensure_ascii=False)),
     )
-    env.globals.update(runin=texts.runin_html, offline=options.offline, extra=options.extra)
+    env.globals.update(
+        runin=lambda heading, body, points, css: texts.runin_html(heading, body, points, css, expand=expand),
+        offline=options.offline,
+        extra=options.extra,
+        chart=charts or ChartMaker(Data(), None),
+    )
     return env
 
 
@@ -109,8 +158,15 @@ def render_pages(site: Site, env: Environment, options: RenderOptions) -> dict[s
     """Every generated page as {path under docs/: text}."""
     pages: dict[str, str] = {}
 
+    charts: ChartMaker = env.globals["chart"]
+
     def render(path: str, template: str, **context: Any) -> None:
-        pages[path] = env.get_template(template).render(site=site, rel=linker(path, options.offline), page_path=path, **context)
+        charts.start_page()
+        rel = linker(path, options.offline)
+        text = env.get_template(template).render(site=site, rel=rel, page_path=path, **context)
+        if charts.used_on_page:
+            text += f'\n<script src="{rel(VEGA_BUNDLE)}"></script>\n<script src="{rel(CHARTS_JS)}"></script>\n'
+        pages[path] = text
 
     render("index.md", "home.md.j2")
     render("briefings/index.md", "briefings.md.j2")

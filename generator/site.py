@@ -11,7 +11,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from .content import Page, Project
-from .models import Case, CaseArticle, DevModel, Distribution, Issue, ModelItem, Section, Series, SubSection
+from .data import Data
+from .models import Case, CaseArticle, ChartDecl, DevModel, Distribution, Issue, ModelItem, Section, Series, SubSection
 from .validate import issue_key, issue_slug
 
 RESERVED_PAGES = {"index", "briefings", "cases", "models", "regions", "indicators", "data", "assets", "search", "feed", "tags"}
@@ -101,11 +102,25 @@ class ModelView:
 
 
 @dataclass
+class TableRow:
+    """One indicator over the years, formatted for a table."""
+
+    indicator: str
+    name: str
+    unit: str
+    values: list[str]
+
+
+@dataclass
 class RegionView:
     path: str
     children: list[RegionView] = field(default_factory=list)
     cases: list[CaseView] = field(default_factory=list)
     parent: RegionView | None = None
+    years: list[int] = field(default_factory=list)
+    table: list[TableRow] = field(default_factory=list)
+    charts: list[ChartDecl] = field(default_factory=list)
+    sample: bool = False
 
     @property
     def name(self) -> str:
@@ -176,6 +191,7 @@ class Site:
     filters: dict[str, list[Filter]]
     series: list[Series]
     pages: list[Page] = field(default_factory=list)
+    data: Data = field(default_factory=Data)
 
     @property
     def top_regions(self) -> list[RegionView]:
@@ -196,7 +212,7 @@ def section_anchor(position: tuple[int, ...]) -> str:
     return "s" + "-".join(str(n + 1) for n in position)
 
 
-def compute_site(project: Project, totals: dict, *, drafts: bool = False, year: int | None = None) -> Site:
+def compute_site(project: Project, totals: dict, data: Data | None = None, *, drafts: bool = False, year: int | None = None) -> Site:
     """Resolve every link between issues, cases, models and regions."""
     series = {doc.model.id: doc.model for doc in project.series}
     models = {doc.model.id: ModelView(doc.model, [ItemView(i + 1, item) for i, item in enumerate(doc.model.items)]) for doc in project.models}
@@ -208,6 +224,8 @@ def compute_site(project: Project, totals: dict, *, drafts: bool = False, year: 
         if view.model:
             view.model.cases.append(view)
             _add_realisations(view, view.case.sections, ())
+    if data is not None:
+        _attach_data(regions, data)
     issues = _issue_views(project, totals, series, cases, drafts, year)
     for view in cases.values():
         view.related = _related(view, list(cases.values()))
@@ -220,6 +238,7 @@ def compute_site(project: Project, totals: dict, *, drafts: bool = False, year: 
         filters=_filters(case_list, models, regions),
         series=list(series.values()),
         pages=project.pages,
+        data=data or Data(),
     )
 
 
@@ -309,3 +328,35 @@ def _filters(cases: list[CaseView], models: dict[str, ModelView], regions: dict[
         "tag": [Filter("tag", tag, tag, views) for tag, views in sorted(tags.items())],
         "year": [Filter("year", str(year), f"{year} 年", views) for year, views in sorted(years.items(), reverse=True)],
     }
+
+
+CHART_LEVELS = ("省", "市", "县")
+
+
+def _attach_data(regions: dict[str, RegionView], data: Data) -> None:
+    """Every region with computed indicators gets a page with its table and charts."""
+    frame = data.indicators
+    defs = data.defs
+    for path, rows in frame.groupby("region", sort=True):
+        region = ensure_region(regions, str(path))
+        region.years = sorted(int(y) for y in rows["year"].unique())
+        region.sample = data.is_sample(region.path)
+        pivot = rows.pivot_table(index="indicator", columns="year", values="value", aggfunc="first")
+        for indicator, (name, unit) in defs.items():
+            if indicator in pivot.index:
+                values = [_format_cell(pivot.loc[indicator].get(y), unit) for y in region.years]
+                region.table.append(TableRow(indicator, name, unit, values))
+    for region in regions.values():
+        if region.table and region.level in CHART_LEVELS:
+            region.charts.append(ChartDecl(type="trend", region=region.path))
+            region.charts.append(ChartDecl(type="bands", region=region.path))
+            if any(child.table for child in region.children):
+                region.charts.append(ChartDecl(type="ranking", region=region.path, indicator="income_ge_20" if "income_ge_20" in defs else None))
+
+
+def _format_cell(value: object, unit: str) -> str:
+    from .figures import format_figure
+
+    if value is None or value != value:  # missing or NaN
+        return "—"
+    return format_figure(float(value), "" if unit != "%" else "%")

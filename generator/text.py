@@ -8,6 +8,7 @@ through an allow-list sanitizer before it reaches any page, PDF or file.
 from __future__ import annotations
 
 import re
+from typing import Callable
 
 import markdown as md
 import nh3
@@ -98,19 +99,19 @@ def lead_phrase(lead: str) -> str:
     return lead if re.search(r"[。！？；：.!?;:…」”]$", lead) else lead + "。"
 
 
-def section_markdown(body: str, points: list) -> str:
+def section_markdown(body: str, points: list, expand: Callable[[str], str] = str) -> str:
     """A section's body and points as one Markdown text, leads in bold, run on."""
-    parts = [body.strip()] if body.strip() else []
+    parts = [expand(body).strip()] if body.strip() else []
     for point in points:
         lead = f"**{lead_phrase(point.lead)}**" if point.lead else ""
-        parts.append(lead + point.text.strip())
+        parts.append(lead + expand(point.text).strip())
     return "".join(parts)
 
 
-def runin_html(heading: str, body: str, points: list, css_class: str) -> Markup:
+def runin_html(heading: str, body: str, points: list, css_class: str, expand: Callable[[str], str] = str) -> Markup:
     """A printed-style paragraph: the heading run into the first line of its text."""
     head = Markup('<span class="{}">{}</span>').format(css_class, lead_phrase(heading) if (body.strip() or points) else heading)
-    text = section_markdown(body, points)
+    text = section_markdown(body, points, expand)
     if not text:
         return Markup('<p class="jb-heading-only">{}</p>').format(head)
     html = str(render_markdown(text))

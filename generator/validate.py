@@ -10,7 +10,7 @@ from .content import Doc, Project
 from .errors import Report
 from .models import ID_PATTERN, REDACTED, CaseArticle, Issue
 from .text import count_redactions, find_raw_html, find_unsafe_links
-from .yamlsrc import Loc
+from .yamlsrc import Loc, iter_strings
 
 KIND_NAMES = {"regular": "正刊", "supplement": "增刊", "special": "专刊"}
 KIND_PREFIX = {"regular": "", "supplement": "zk-", "special": "zhk-"}
@@ -163,7 +163,7 @@ def _check_texts(project: Project, report: Report) -> None:
     for document in project.documents:
         redactions = 0
         first_redaction: tuple[int, int] | None = None
-        for loc, text in _strings(document.data, ()):
+        for loc, text in iter_strings(document.data):
             for index, tag in find_raw_html(text):
                 line, column = document.where.line_in_text(loc, index)
                 report.error(document.path, line, column, f"文本中不允许使用 HTML（{tag}），请改用 Markdown：加粗写作 **文字**")
@@ -178,17 +178,6 @@ def _check_texts(project: Project, report: Report) -> None:
             redactions += count
         if redactions and first_redaction:
             report.note(document.path, *first_redaction, f"含 {redactions} 处脱敏内容“*”，原样显示，不参与计算")
-
-
-def _strings(value: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:
-    if isinstance(value, str):
-        yield loc, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _strings(item, (*loc, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _strings(item, (*loc, index))
 
 
 def _check_pages(project: Project, report: Report) -> None:

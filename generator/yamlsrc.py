@@ -12,7 +12,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
@@ -260,3 +260,15 @@ def _to_timestamp(value: str) -> dt.date | dt.datetime:
         return dt.date(year, month, day)
     text = value.replace("t", "T").replace(" ", "T", 1).replace("Z", "+00:00").replace(" ", "")
     return dt.datetime.fromisoformat(text)
+
+
+def iter_strings(value: Any, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:
+    """Every text value of a document with its location."""
+    if isinstance(value, str):
+        yield loc, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from iter_strings(item, (*loc, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from iter_strings(item, (*loc, index))

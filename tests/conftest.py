@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import textwrap
 from pathlib import Path
@@ -9,6 +10,9 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
+
+# Chart SVGs and PDFs are cached by content hash, so every test project can share one cache.
+os.environ.setdefault("JIANBAO_CACHE_DIR", str(REPO / "build" / "test-cache"))
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,149 @@
+"""Figures in text ({{ ind("id", "region", year) }}) and checks of highlight cards.
+
+Content templates run in a locked-down sandbox: the only name is ind(), no
+attribute of any Python object may be read, nothing is loaded from disk.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Iterator
+
+from jinja2 import StrictUndefined, TemplateError
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+
+from .content import Doc, Project
+from .data import Data
+from .errors import Report
+from .models import Case
+from .yamlsrc import Loc, iter_strings
+
+MARKERS = ("{{", "{%", "{#")
+
+
+class FigureError(Exception):
+    """A figure that cannot be shown; the message is for users."""
+
+
+class _LockedSandbox(ImmutableSandboxedEnvironment):
+    """No attribute access at all; the only callable is ind()."""
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        return False
+
+
+def format_figure(value: float, unit: str) -> str:
+    """74.0 % → 74.0%; 1942 个 → 1,942个; 12345.6 万元 → 12,345.6万元."""
+    if unit == "%":
+        return f"{value:.1f}%"
+    if float(value).is_integer():
+        return f"{int(value):,}{unit}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".") + unit
+
+
+class Figures:
+    """Expands {{ ind(...) }} in content text from computed indicators."""
+
+    def __init__(self, data: Data):
+        self.data = data
+        self.env = _LockedSandbox(undefined=StrictUndefined, autoescape=False)
+        self.env.globals.clear()
+        self.env.filters.clear()
+        self.env.tests.clear()
+        self.env.globals["ind"] = self.ind
+
+    def ind(self, indicator: Any = None, region: Any = None, year: Any = None) -> str:
+        if not isinstance(indicator, str) or not isinstance(region, str) or not isinstance(year, int) or isinstance(year, bool):
+            raise FigureError('ind() 的写法是 ind("指标", "地区/路径", 年度)，如 ind("income_ge_20", "山西省/晋中市", 2022)')
+        defs = self.data.defs
+        if indicator not in defs:
+            known = "、".join(sorted(defs)) or "（data/indicators.yml 未定义任何指标）"
+            raise FigureError(f"未定义的指标“{indicator}”，可用的有：{known}")
+        value = self.data.value(indicator, region, year)
+        if value is None or math.isnan(value):
+            raise FigureError(f"没有 {region} {year} 年“{indicator}”的计算结果")
+        return format_figure(value, defs[indicator][1])
+
+    def expand(self, text: str) -> str:
+        """Text with every {{ ind(...) }} replaced; raises FigureError."""
+        if not any(marker in text for marker in MARKERS):
+            return text
+        try:
+            return self.env.from_string(text).render()
+        except FigureError:
+            raise
+        except SecurityError as exc:
+            raise FigureError("文本模板只能使用 ind(…)，不能访问其他对象") from exc
+        except TemplateError as exc:
+            raise FigureError(f"文本模板有误：{exc.message or exc}") from exc
+        except RecursionError as exc:
+            raise FigureError("文本模板嵌套过深") from exc
+
+
+def check_figures(project: Project, figures: Figures, report: Report) -> None:
+    """Every template in every text renders; errors point at the text."""
+    for document in project.documents:
+        for loc, text in iter_strings(document.data):
+            try:
+                figures.expand(text)
+            except FigureError as exc:
+                line, column = document.where.at(loc)
+                report.error(document.path, line, column, str(exc))
+
+
+def check_highlights(project: Project, data: Data, report: Report) -> None:
+    """Highlight cards with indicator: agree with the computed value (警告 otherwise)."""
+    defs = data.defs
+    for doc in project.cases:
+        for index, highlight in enumerate(doc.model.highlights):
+            if highlight.indicator is None:
+                continue
+            line, column = doc.at("highlights", index, "indicator")
+            if highlight.indicator not in defs:
+                report.error(doc.path, line, column, f"未定义的指标“{highlight.indicator}”（见 data/indicators.yml）")
+                continue
+            if highlight.redacted:
+                continue
+            year = _year_of(doc, index)
+            if year is None:
+                report.warning(doc.path, line, column, f"无法核对“{highlight.indicator}”：请填写 as_of（截至日期）")
+                continue
+            computed = data.value(highlight.indicator, doc.model.region, year)
+            if computed is None:
+                report.note(doc.path, line, column, f"没有 {doc.model.region} {year} 年“{highlight.indicator}”的计算结果，未核对")
+                continue
+            value = float(highlight.value)  # not redacted, so a number
+            if not agrees(value, computed):
+                vline, vcolumn = doc.at("highlights", index, "value")
+                report.warning(doc.path, vline, vcolumn, f"关键数字与计算结果不一致：“{highlight.indicator}”{doc.model.region} {year} 年填写 {_show(value)}，计算得 {_show(computed)}")
+
+
+def agrees(written: float, computed: float) -> bool:
+    """Equal within half a unit of the last decimal written (74 ~ 74.0, 8.9 ≠ 9.0)."""
+    text = repr(float(written)).rstrip("0").rstrip(".")
+    decimals = len(text.split(".")[1]) if "." in text else 0
+    return abs(written - computed) <= 0.5 * 10 ** (-decimals) + 1e-9
+
+
+def _show(value: float) -> str:
+    return f"{value:g}"
+
+
+def _year_of(doc: Doc[Case], index: int) -> int | None:
+    highlight = doc.model.highlights[index]
+    if highlight.as_of:
+        return highlight.as_of.year
+    return doc.model.date.year if doc.model.date else None
+
+
+def check_charts(project: Project, data: Data, report: Report) -> None:
+    """Every chart declared in a case or an issue can be built from the data."""
+    from .charts import ChartError, build_chart
+
+    for doc in [*project.cases, *project.issues]:
+        for index, decl in enumerate(doc.model.charts):
+            try:
+                build_chart(decl, data.indicators, data.villages, data.defs)
+            except ChartError as exc:
+                line, column = doc.at("charts", index)
+                report.error(doc.path, line, column, f"图表无法生成：{exc}")
