@@ -24,6 +24,7 @@ from .charts import ChartRenderer, cached_vega_bundle
 from .data import load_data
 from .figures import Figures, check_charts, check_figures, check_highlights
 from .indicators import indicators_csv
+from .printing import pdf_available, write_issue_files
 from .pages import VEGA_BUNDLE, ChartMaker, RenderOptions, default_templates, make_env, render_pages
 from .site import Site, compute_site
 from .validate import validate_project
@@ -79,7 +80,7 @@ def build(settings: Settings, progress: Progress = lambda stage: None) -> BuildR
     # Phase two: write. Nothing above touched the disk.
     progress("生成页面")
     with _timed(timings, "render"):
-        options = RenderOptions(offline=settings.offline, extra=_extra(settings))
+        options = RenderOptions(offline=settings.offline, extra=_extra(settings), pdf=settings.pdf and pdf_available()[0])
         charts = ChartMaker(checked.site.data, ChartRenderer(settings.cache_dir / "charts"))
         env = make_env(settings.templates_dir, options, checked.figures, charts)
         files: dict[str, str | bytes] = dict(render_pages(checked.site, env, options))
@@ -102,6 +103,9 @@ def build(settings: Settings, progress: Progress = lambda stage: None) -> BuildR
             warnings = run_mkdocs(config, strict=settings.strict)
         for message in warnings:
             checked.report.warning("mkdocs.yml", 1, 1, f"MkDocs：{message}")
+        progress("生成 PDF 和单文件 HTML")
+        with _timed(timings, "print"):
+            write_issue_files(checked.site, env, staging, pdf=options.pdf, cache_dir=settings.cache_dir, report=checked.report)
         progress("替换 site/")
         replace_dir(staging, settings.site_dir)
     finally:

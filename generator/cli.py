@@ -156,19 +156,33 @@ def archive(project: Path, year: int | None, output: Path) -> None:
 @main.command()
 def doctor() -> None:
     """检查字体、系统库和浏览器，说明缺什么、怎么安装。"""
-    from .doctor import run_checks
+    from .doctor import format_checks, missing, run_checks
 
-    missing = 0
-    for check_result in run_checks():
-        mark = "✓" if check_result.ok else "✗"
-        click.echo(f"{mark} {check_result.name}：{check_result.detail}")
-        if not check_result.ok:
-            missing += 1
-            click.echo(f"    安装：{check_result.fix}")
-    if missing:
-        click.echo(f"缺少 {missing} 项。", err=True)
-        sys.exit(2)
-    click.echo("全部就绪。")
+    checks = run_checks()
+    click.echo(format_checks(checks))
+    sys.exit(2 if missing(checks) else 0)
+
+
+@main.command("import")
+@project_option
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--series", help="简报系列 id（报头对应不到 content/series.yml 中的系列时指定）")
+@click.option("--force", is_flag=True, help="覆盖已存在的同期号简报和案例文件；总期号不一致时仍导入")
+def import_(project: Path, files: tuple[Path, ...], series: str | None, force: bool) -> None:
+    """把往期简报（.txt、.docx，或含有它们的目录）导入为 content/ 中的 YAML 文件。"""
+    from .importer import import_files, summary_lines
+
+    try:
+        result = import_files(list(files), project.resolve(), series, force)
+    except JianbaoError as exc:
+        fail(exc)
+        return
+    for line in summary_lines(result):
+        click.echo(line)
+    print_report(result.report)
+    if result.report.has_errors:
+        click.echo("失败：部分文件未导入，原因见上。", err=True)
+        sys.exit(1)
 
 
 @main.command()

@@ -78,6 +78,8 @@ class Figures:
             raise FigureError(f"文本模板有误：{exc.message or exc}") from exc
         except RecursionError as exc:
             raise FigureError("文本模板嵌套过深") from exc
+        except Exception as exc:  # anything else a template can provoke is a content error too
+            raise FigureError(f"文本模板有误：{exc}") from exc
 
 
 def check_figures(project: Project, figures: Figures, report: Report) -> None:

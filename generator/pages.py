@@ -33,6 +33,7 @@ def default_templates() -> Path:
 class RenderOptions:
     offline: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+    pdf: bool = False
 
 
 VEGA_BUNDLE = "assets/javascripts/vega-bundle.js"
@@ -124,6 +125,7 @@ def make_env(project_templates: Path | None, options: RenderOptions, figures: Fi
         runin=lambda heading, body, points, css: texts.runin_html(heading, body, points, css, expand=expand),
         offline=options.offline,
         extra=options.extra,
+        pdf=options.pdf,
         chart=charts or ChartMaker(Data(), None),
     )
     return env
