@@ -128,6 +128,10 @@ def test_offline_site_searches_from_file_url_with_no_network(sample, tmp_path):
         page.goto((tmp_path / "site" / "cases" / "jinzhong-six-focus" / "index.html").as_uri())
         page.click("a[href='../../models/six-focus-six-solve/index.html']")
         assert page.url.endswith("/models/six-focus-six-solve/index.html")
+        page.goto((tmp_path / "site" / "regions" / "山西省" / "晋中市" / "index.html").as_uri())
+        page.wait_for_selector(".jb-chart .vega-embed svg", timeout=15000)
+        interactive = page.locator(".jb-chart .vega-embed svg").count()
         browser.close()
     assert any("晋中市" in title for title in titles)
+    assert interactive == 3
     assert outside == []

@@ -114,3 +114,19 @@ def test_help_is_chinese():
 
 def test_unknown_option_is_exit_2():
     assert CliRunner().invoke(main, ["build", "--nope"]).exit_code == 2
+
+
+def test_import_command_imports_the_seed(tmp_path, repo_root):
+    seed = repo_root.parent / "shared" / "seeds" / "004_1b918d74ee733bf2.txt"
+    if not seed.is_file():
+        import pytest
+
+        pytest.skip("seed document not present")
+    project = tmp_path / "p"
+    write(project / "content/series.yml", (repo_root / "content/series.yml").read_text(encoding="utf-8"))
+    result = run("import", "--project", str(project), str(seed))
+    assert result.exit_code == 0, result.output
+    assert (project / "content/briefings/2023/007.yml").is_file()
+    assert run("check", "--project", str(project)).exit_code == 0
+    again = run("import", "--project", str(project), str(seed))
+    assert again.exit_code == 1

@@ -136,3 +136,30 @@ def test_cases_filters_work_without_js(built):
     assert titles == ["某县“消薄”六项实招 助力村集体经济“提速换挡”"] or len(titles) == 1
     active = page.select(".jb-filter a.jb-active")
     assert any(a.get_text().startswith("消薄") for a in active)
+
+
+def test_region_page_shows_computed_share_and_svg_twin(built):
+    page = soup(built, "regions/山西省/晋中市/index.html")
+    rows = {tr.select("td")[0].get_text(): [td.get_text() for td in tr.select("td")[1:]] for tr in page.select(".jb-indicator-table tbody tr")}
+    assert rows["集体经济收入20万元以上的行政村占比"][-1] == "74.0%"
+    assert page.select_one(".jb-sample-note") is not None
+    figures = page.select("figure.jb-chart")
+    assert len(figures) == 3
+    assert all(f.select_one(".jb-chart-static svg") is not None for f in figures)
+    assert all("数据来源：示例数据" in f.select_one("figcaption").get_text() for f in figures)
+    scripts = [s.get("src", "") for s in page.select("script[src]")]
+    assert any(src.endswith("assets/javascripts/vega-bundle.js") for src in scripts)
+
+
+def test_indicators_csv_is_published(built):
+    lines = (built / "data/indicators.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "region,year,indicator,value"
+    assert "山西省/晋中市,2022,income_ge_20,74.0" in lines
+    assert "山西省/晋中市,2022,villages,1942" in lines
+
+
+def test_issue_files_are_linked(built):
+    page = soup(built, "briefings/sxxczx/2023/007/index.html")
+    links = [a["href"] for a in page.select(".jb-issue-nav a[href]")]
+    assert "sxxczx-2023-007.html" in links
+    assert (built / "briefings/sxxczx/2023/007/sxxczx-2023-007.html").is_file()
