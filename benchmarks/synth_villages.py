@@ -263,11 +263,12 @@ def synthetic_layout(rng: np.random.Generator, n_villages: int, n_cities: int = 
 
 
 def benchmark_table(n_villages: int = 20_000, n_years: int = 5, seed: int = SEED,
-                    province: str = PROVINCE, first_year: int = 2018) -> pd.DataFrame:
+                    province: str = PROVINCE, first_year: int = 2018,
+                    n_cities: int = 11, counties_per_city: int = 10) -> pd.DataFrame:
     """A large synthetic table (default 20,000 villages × 5 years) with the sample's final-year shares."""
     rng = np.random.default_rng(seed)
     frames = [make_villages(rng, province, city, counties)
-              for city, counties in synthetic_layout(rng, n_villages)]
+              for city, counties in synthetic_layout(rng, n_villages, n_cities, counties_per_city)]
     villages = pd.concat(frames, ignore_index=True)
     villages["strength"] = villages["strength"] + rng.normal(0, 1, len(villages))
     years = tuple(range(first_year, first_year + n_years))

@@ -7,9 +7,12 @@ a temporary folder that replaces site/ only when the build is complete.
 
 from __future__ import annotations
 
+import ctypes
 import datetime as dt
+import errno
 import os
 import shutil
+import sys
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -18,7 +21,7 @@ from typing import Callable, Iterator
 
 from .config import Settings
 from .content import Project, load_project
-from .errors import ContentError, Level, Report
+from .errors import ContentError, FileSystemError, JianbaoError, Level, Report, UsageError
 from .mkdocs_run import IFRAME_WORKER_SHIM, find_iframe_worker, run_mkdocs, write_mkdocs_config
 from .charts import ChartRenderer, cached_vega_bundle
 from .data import load_data
@@ -54,7 +57,7 @@ def check(settings: Settings, progress: Progress = lambda stage: None) -> Checke
     """Phase one: load and validate everything; raise ContentError if anything is wrong."""
     report = Report()
     progress("读取内容")
-    project = load_project(settings.project, report)
+    project = load_project(settings.project, report, settings.cache_dir)  # scale: parsed files cached by hash
     progress("校验")
     totals = validate_project(project, report)
     progress("读取数据、计算指标")
@@ -62,7 +65,7 @@ def check(settings: Settings, progress: Progress = lambda stage: None) -> Checke
     figures = Figures(data)
     check_figures(project, figures, report)
     check_highlights(project, data, report)
-    check_charts(project, data, report)
+    check_charts(project, data, report, settings.cache_dir / "charts")  # scale: reads cached chart specs
     if report.has_errors or (settings.strict and report.count(Level.WARNING)):
         raise ContentError(report)
     site = compute_site(project, totals, data, drafts=settings.drafts, year=settings.year)
@@ -78,9 +81,23 @@ def build(settings: Settings, progress: Progress = lambda stage: None) -> BuildR
     _default_source_date(checked.site)
 
     # Phase two: write. Nothing above touched the disk.
+    try:
+        with build_lock(settings):
+            recover_site(settings.site_dir)
+            _write(settings, checked, result, progress)
+    except OSError as exc:  # disk full, read-only folder …: the previous site is still in place
+        raise FileSystemError.from_os_error(exc) from exc
+    return result
+
+
+def _write(settings: Settings, checked: Checked, result: BuildResult, progress: Progress) -> None:
+    """Phase two: render, write build/docs, run MkDocs into a staging folder, swap it in."""
+    timings = result.timings
+    checked.project.save_cache()  # scale: phase two, so a failed build writes no cache either
     progress("生成页面")
     with _timed(timings, "render"):
-        options = RenderOptions(offline=settings.offline, extra=_extra(settings), pdf=settings.pdf and pdf_available()[0])
+        options = RenderOptions(offline=settings.offline, extra=_extra(settings), pdf=settings.pdf and pdf_available()[0],
+                                cache_dir=settings.cache_dir)  # scale: rendered Markdown kept between builds
         charts = ChartMaker(checked.site.data, ChartRenderer(settings.cache_dir / "charts"))
         env = make_env(settings.templates_dir, options, checked.figures, charts)
         files: dict[str, str | bytes] = dict(render_pages(checked.site, env, options))
@@ -103,14 +120,14 @@ def build(settings: Settings, progress: Progress = lambda stage: None) -> BuildR
             warnings = run_mkdocs(config, strict=settings.strict)
         for message in warnings:
             checked.report.warning("mkdocs.yml", 1, 1, f"MkDocs：{message}")
+        pause_point("mkdocs")
         progress("生成 PDF 和单文件 HTML")
         with _timed(timings, "print"):
             write_issue_files(checked.site, env, staging, pdf=options.pdf, cache_dir=settings.cache_dir, report=checked.report)
         progress("替换 site/")
         replace_dir(staging, settings.site_dir)
     finally:
-        _remove(staging)
-    return result
+        _remove_quietly(staging)
 
 
 def _extra(settings: Settings) -> dict:
@@ -149,17 +166,21 @@ def write_tree(root: Path, files: dict[str, str | bytes]) -> int:
     written = 0
     root.mkdir(parents=True, exist_ok=True)
     wanted = set()
+    root_resolved = root.resolve()  # scale: once, not per file (thousands of pages)
     for name, content in files.items():
         target = root / name
-        if not target.resolve().is_relative_to(root.resolve()):
-            raise ValueError(f"refusing to write outside {root}: {name}")
+        resolved = target.resolve()
+        if not resolved.is_relative_to(root_resolved) or resolved == root_resolved:
+            raise JianbaoError(f"拒绝写入构建目录之外的路径：{name}")
         wanted.add(target)
         data = content.encode("utf-8") if isinstance(content, str) else content
         if target.is_file() and target.read_bytes() == data:
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        write_file(target, data)
         written += 1
+        if written == 1:
+            pause_point("write")
     for path in sorted(root.rglob("*"), reverse=True):
         if path.is_file() and path not in wanted:
             path.unlink()
@@ -168,14 +189,111 @@ def write_tree(root: Path, files: dict[str, str | bytes]) -> int:
     return written
 
 
+def write_file(path: Path, data: bytes) -> None:
+    """Write through a temporary file and a rename: a file is complete or absent, never half-written."""
+    temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
 def replace_dir(new: Path, target: Path) -> None:
-    """Swap a complete new folder into place; the old one is removed only afterwards."""
+    """Swap a complete new folder into place; the old one is removed only afterwards.
+
+    Where the system can (Linux renameat2), the two folders are exchanged in one
+    step, so target never disappears, not even for a moment; otherwise the old
+    folder is moved aside first and a killed build leaves it for recover_site().
+    """
+    if target.is_dir() and not target.is_symlink() and _exchange(new, target):
+        pause_point("swap")
+        _remove(new)  # now the previous site
+        return
     old = target.parent / f".{target.name}.old-{os.getpid()}"
     _remove(old)
-    if target.exists():
+    if target.exists() or target.is_symlink():
         target.rename(old)
+    pause_point("swap")
     new.rename(target)
-    _remove(old)
+    _remove_quietly(old)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically exchange two paths (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False  # e.g. a file system without exchange: fall back to two renames
+    raise OSError(code, os.strerror(code), str(b))
+
+
+def recover_site(site_dir: Path) -> None:
+    """Clean up after a build that was killed: put a moved-away site back, drop staging folders."""
+    parent = site_dir.parent
+    if not parent.is_dir():
+        return
+    prefixes = (f".{site_dir.name}.tmp-", f".{site_dir.name}.old-")
+    stale = sorted((p for p in parent.iterdir() if p.name.startswith(prefixes) and not _running(p.name)), key=lambda p: p.name)
+    moved = [p for p in stale if p.name.startswith(prefixes[1]) and p.is_dir()]
+    if moved and not (site_dir.exists() or site_dir.is_symlink()):
+        # Killed between the two renames of replace_dir: the previous site is complete.
+        moved[-1].rename(site_dir)
+        stale.remove(moved[-1])
+    for path in stale:
+        _remove(path)
+
+
+def _running(name: str) -> bool:
+    """Whether the build that named a staging folder (….tmp-<pid>) is another process still running."""
+    pid = name.rsplit("-", 1)[-1]
+    if not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, owned by someone else
+    return True
+
+
+@contextmanager
+def build_lock(settings: Settings) -> Iterator[None]:
+    """One build per project at a time: a second one fails at once (exit 2) instead of mixing files."""
+    try:
+        import fcntl
+    except ImportError:  # not on Windows: no lock
+        yield
+        return
+    settings.build_dir.mkdir(parents=True, exist_ok=True)
+    path = settings.build_dir / ".lock"
+    with open(path, "a+b") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise UsageError(f"另一个 jianbao 构建正在使用这个项目（{path}），请等它结束后再运行") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def pause_point(name: str) -> None:
+    """Fault-injection hook for the tests: JIANBAO_PAUSE_AT=<name> stops the build here to be killed."""
+    if os.environ.get("JIANBAO_PAUSE_AT") == name:
+        print(f"JIANBAO_PAUSED {name}", file=sys.stderr, flush=True)
+        time.sleep(600)
 
 
 def _remove(path: Path) -> None:
@@ -183,6 +301,14 @@ def _remove(path: Path) -> None:
         shutil.rmtree(path)
     elif path.exists() or path.is_symlink():
         path.unlink()
+
+
+def _remove_quietly(path: Path) -> None:
+    """Clean-up that must not hide the error that led to it; recover_site() retries next time."""
+    try:
+        _remove(path)
+    except OSError:
+        pass
 
 
 @contextmanager

@@ -25,10 +25,12 @@ import math
 import os
 import re
 import tempfile
+from xml.etree import ElementTree
+from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal, NamedTuple, Protocol
 
 import altair as alt
 import pandas as pd
@@ -345,6 +347,8 @@ def _village_rows(villages: pd.DataFrame, region: str) -> pd.DataFrame:
     parts = region.split("/")
     if len(parts) > len(VILLAGE_REGION_COLUMNS):
         raise ChartError(f"地区“{region}”层级过深：收入分段图表只支持省、市、县、乡镇")
+    if not set(VILLAGE_REGION_COLUMNS) <= set(villages.columns):  # a project without village tables
+        return pd.DataFrame(columns=[*VILLAGE_REGION_COLUMNS, "year", "income"])
     mask = pd.Series(True, index=villages.index)
     for column, part in zip(VILLAGE_REGION_COLUMNS, parts, strict=False):
         mask &= villages[column].astype(str) == part
@@ -362,6 +366,84 @@ def _format_value(value: float, unit: str) -> str:
         return f"{value:,.0f}{unit}"
     text = f"{value:,.2f}".rstrip("0").rstrip(".")
     return f"{text}{unit}"
+
+
+# --- built specs, cached ---------------------------------------------------
+
+
+class ChartInputRows(Protocol):
+    """The rows one region's charts read, with a digest of them (Data.chart_inputs)."""
+
+    indicators: pd.DataFrame
+    villages: pd.DataFrame
+    digest: str
+
+
+SPECS_IN_MEMORY = 4096  # a spec is a few KB
+_memory_specs: OrderedDict[str, dict[str, Any]] = OrderedDict()
+_on_disk: set[tuple[Path, str]] = set()  # (folder, key) known to be in a cache folder
+
+
+@functools.cache
+def _builder_fingerprint() -> str:
+    """Besides its inputs, a built spec depends on this module's code and on Altair."""
+    code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    return f"altair {alt.__version__}|charts.py {code}"
+
+
+class ChartSpecs:
+    """Vega-Lite specs of declared charts, built once per distinct input.
+
+    Building a chart with Altair and validating its spec costs tens of milliseconds
+    and a site has hundreds of charts that rarely change. The key is the declaration,
+    the digest of the rows the chart can read, the indicator definitions and the
+    builder's code, so a spec is rebuilt exactly when one of them changes. Specs are
+    kept in memory (shared by the checks, the pages and `jianbao serve`'s rebuilds)
+    and as JSON files in cache_dir; with write=False (the checks, which write
+    nothing) the folder is only read.
+    """
+
+    def __init__(self, cache_dir: Path | None = None, *, write: bool = True) -> None:
+        self.cache_dir = Path(cache_dir) if cache_dir else None
+        self.write = write
+        self.builds = 0  # specs built with Altair (cache misses)
+
+    def spec(self, decl: ChartSpec, rows: ChartInputRows, defs: IndicatorDefs) -> dict[str, Any]:
+        """The spec build_chart(decl, …).to_dict() gives for these rows; raises ChartError."""
+        key = self.key(decl, rows, defs)
+        spec = _memory_specs.get(key)
+        if spec is not None:
+            _memory_specs.move_to_end(key)
+        else:
+            spec = self._read(key)
+        if spec is None:
+            spec = build_chart(decl, rows.indicators, rows.villages, defs).to_dict()
+            self.builds += 1
+        if self.cache_dir is not None and self.write and (self.cache_dir, key) not in _on_disk:
+            _write_atomic(self.cache_dir / f"{key}.json", json.dumps(spec, ensure_ascii=False, sort_keys=True))
+            _on_disk.add((self.cache_dir, key))
+        _memory_specs[key] = spec
+        while len(_memory_specs) > SPECS_IN_MEMORY:
+            _memory_specs.popitem(last=False)
+        return spec
+
+    @staticmethod
+    def key(decl: ChartSpec, rows: ChartInputRows, defs: IndicatorDefs) -> str:
+        used = sorted((name, list(value)) for name, value in defs.items())
+        payload = [decl.model_dump(mode="json"), rows.digest, used, _builder_fingerprint()]
+        return hashlib.sha256(json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
+
+    def _read(self, key: str) -> dict[str, Any] | None:
+        if self.cache_dir is None:
+            return None
+        try:
+            spec = json.loads((self.cache_dir / f"{key}.json").read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError):
+            return None  # missing or damaged: build again
+        if not (isinstance(spec, dict) and "$schema" in spec):
+            return None
+        _on_disk.add((self.cache_dir, key))
+        return spec
 
 
 # --- rendering (vl-convert) -------------------------------------------------
@@ -432,14 +514,32 @@ class ChartRenderer:
         if key in self._memory:
             return self._memory[key]
         path = self.cache_dir / f"{key}.svg"
-        if path.is_file():
-            svg = path.read_text(encoding="utf-8")
-        else:
+        svg = read_cached_svg(path)
+        if svg is None:  # missing, or damaged (truncated, garbage): render again
             svg = self._render(vega_lite_spec)
             self.renders += 1
             _write_atomic(path, svg)
         self._memory[key] = svg
         return svg
+
+
+def read_cached_svg(path: Path) -> str | None:
+    """A cached SVG if it is complete and well-formed, with nothing that could run; else None."""
+    try:
+        svg = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    if not svg.lstrip().startswith("<svg") or not svg.rstrip().endswith("</svg>"):
+        return None
+    try:
+        root = ElementTree.fromstring(svg)
+    except ElementTree.ParseError:
+        return None
+    for element in root.iter():
+        tag = str(element.tag).rsplit("}", 1)[-1].lower()
+        if tag in ("script", "foreignobject") or any(str(a).rsplit("}", 1)[-1].lower().startswith("on") for a in element.attrib):
+            return None
+    return svg
 
 
 def _write_atomic(path: Path, text: str) -> None:
@@ -465,7 +565,7 @@ def chart_html(spec_dict: dict[str, Any], svg: str, chart_id: str, source_line: 
     if not _CHART_ID.match(chart_id):
         raise ValueError(f"invalid chart id {chart_id!r}")
     return (
-        f'<figure class="jb-chart" id="{chart_id}">\n'
+        f'<figure class="jb-chart" id="{chart_id}" data-search-exclude="true">\n'
         f'<div class="jb-chart-static">{_prefix_svg_ids(svg.strip(), chart_id)}</div>\n'
         '<div class="jb-chart-view"></div>\n'
         f'<script type="application/json" class="jb-chart-spec" id="{chart_id}-spec">'
@@ -523,8 +623,12 @@ def write_vega_bundle(dest_dir: Path) -> list[str]:
 def cached_vega_bundle(cache_dir: Path) -> str:
     """The bundle, kept on disk per vl-convert version (building it takes seconds)."""
     path = Path(cache_dir) / f"vega-bundle-{vlc.__version__}-{vega_lite_version()}.js"
-    if path.is_file():
-        return path.read_text(encoding="utf-8")
+    try:
+        cached = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        cached = ""
+    if cached.startswith("/* vega ") and cached.endswith(BUNDLE_END):  # else missing or damaged
+        return cached
     text = vega_bundle()
     _write_atomic(path, text)
     return text
@@ -543,4 +647,7 @@ def vega_bundle() -> str:
     )
     # The bundle declares top-level consts; a function scope keeps them off the global scope
     # so they cannot clash with other classic scripts on the page.
-    return f"{header}(function () {{\n{body.strip()}\n}}).call(window);\n"
+    return f"{header}(function () {{\n{body.strip()}{BUNDLE_END}"
+
+
+BUNDLE_END = "\n}).call(window);\n"

@@ -32,7 +32,8 @@ class Settings:
 
     @property
     def docs_dir(self) -> Path:
-        return self.build_dir / "docs"
+        """Generated Markdown; the offline variant (other links) has its own, so neither is rewritten in full."""
+        return self.build_dir / ("docs-offline" if self.offline else "docs")
 
     @property
     def cache_dir(self) -> Path:

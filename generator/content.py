@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -11,7 +12,8 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from .errors import Report
 from .models import Case, DevModel, Issue, Series
-from .yamlsrc import Document, Loc, Positions, load_yaml, read_text
+from .yamlcache import YamlCache
+from .yamlsrc import Document, Loc, Positions, read_text
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -57,6 +59,12 @@ class Project:
     pages: list[Page] = field(default_factory=list)
     # Texts (path, loc, text) for the checks that read every text field.
     documents: list[Document] = field(default_factory=list)
+    # Parsed files by content hash (yamlcache.py); save_cache() writes the new ones.
+    cache: YamlCache = field(default_factory=YamlCache, repr=False)
+
+    def save_cache(self) -> None:
+        """Keep what was parsed for the next build (call once the build is sure to succeed)."""
+        self.cache.save()
 
 
 def shown_path(path: Path, root: Path) -> str:
@@ -67,9 +75,12 @@ def shown_path(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def load_project(root: Path, report: Report) -> Project:
-    """Load every content file under root/content; problems go to report."""
-    project = Project(root=root)
+def load_project(root: Path, report: Report, cache_dir: Path | None = None) -> Project:
+    """Load every content file under root/content; problems go to report.
+
+    With cache_dir, files parsed by an earlier build are taken from its cache (yamlcache.py).
+    """
+    project = Project(root=root, cache=YamlCache(cache_dir))
     content = root / "content"
     if not content.is_dir():
         report.error("content", 1, 1, "找不到 content/ 目录（用 --project 指定项目目录）")
@@ -121,7 +132,7 @@ def _load_series(path: Path, root: Path, report: Report, project: Project) -> li
     if not path.is_file():
         report.error(shown, 1, 1, "缺少 content/series.yml（简报系列定义）")
         return []
-    document = load_yaml(path, shown, report)
+    document = project.cache.load(path, shown, report)
     if document is None:
         return []
     project.documents.append(document)
@@ -139,7 +150,7 @@ def _load_series(path: Path, root: Path, report: Report, project: Project) -> li
 
 def _load_one(path: Path, root: Path, report: Report, model_type: type[M], project: Project) -> Doc[M] | None:
     shown = shown_path(path, root)
-    document = load_yaml(path, shown, report)
+    document = project.cache.load(path, shown, report)
     if document is None:
         return None
     project.documents.append(document)
@@ -165,10 +176,15 @@ def _load_pages(folder: Path, root: Path, report: Report) -> list[Page]:
 
 # ---------------------------------------------------------------- validation errors
 
+@functools.cache
+def _adapter(model_type: type[M]) -> TypeAdapter[M]:
+    return TypeAdapter(model_type)
+
+
 def validate_model(model_type: type[M], data: Any, document: Document, report: Report, prefix: Loc = ()) -> M | None:
     """Validate plain data against a model; report every error at its position."""
     try:
-        return TypeAdapter(model_type).validate_python(data)
+        return _adapter(model_type).validate_python(data)
     except ValidationError as exc:
         for error in exc.errors(include_url=False):
             loc = (*prefix, *_data_loc(data, tuple(error["loc"])))

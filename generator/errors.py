@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import errno
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -90,3 +91,22 @@ class UsageError(JianbaoError):
     """Wrong usage or a missing system dependency (exit 2)."""
 
     exit_code = 2
+
+
+class FileSystemError(JianbaoError):
+    """The build could not write its files: disk full, read-only folder, no permission (exit 2)."""
+
+    exit_code = 2
+
+    @classmethod
+    def from_os_error(cls, exc: OSError) -> FileSystemError:
+        reasons = {
+            errno.ENOSPC: "磁盘空间不足",
+            errno.EDQUOT: "超出磁盘配额",
+            errno.EROFS: "文件系统是只读的",
+            errno.EACCES: "没有写入权限",
+            errno.EPERM: "没有权限",
+        }
+        reason = reasons.get(exc.errno or 0, exc.strerror or str(exc))
+        where = f"：{exc.filename}" if exc.filename else ""
+        return cls(f"写入失败，{reason}{where}。原有的站点未改动；腾出空间或改正权限后重新运行即可，无需手工清理")

@@ -7,9 +7,10 @@ attribute of any Python object may be read, nothing is loaded from disk.
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from typing import Any, Iterator
 
-from jinja2 import StrictUndefined, TemplateError
+from jinja2 import StrictUndefined, TemplateError, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from .content import Doc, Project
@@ -69,7 +70,9 @@ class Figures:
         if not any(marker in text for marker in MARKERS):
             return text
         try:
-            return self.env.from_string(text).render()
+            template = self.env.parse(text)
+            check_template(template)
+            return self.env.from_string(template).render()
         except FigureError:
             raise
         except SecurityError as exc:
@@ -80,6 +83,38 @@ class Figures:
             raise FigureError("文本模板嵌套过深") from exc
         except Exception as exc:  # anything else a template can provoke is a content error too
             raise FigureError(f"文本模板有误：{exc}") from exc
+
+
+ONLY_IND = '文本模板有误：只能写 {{ ind("指标", "地区/路径", 年度) }}，不能使用运算、过滤器、循环或宏'
+
+
+def check_template(template: nodes.Template) -> None:
+    """Text and ind() calls with literal arguments only: nothing can loop, grow or reach an object.
+
+    The sandbox alone would still run `{{ [1] * 10**9 }}` or macros calling each other
+    exponentially; a template that is only ind() calls takes time and memory in
+    proportion to its length.
+    """
+    if any(True for _ in template.find_all((nodes.Getattr, nodes.Getitem))):
+        raise FigureError("文本模板只能使用 ind(…)，不能访问其他对象")
+    for output in template.body:
+        if not isinstance(output, nodes.Output):
+            raise FigureError(ONLY_IND)
+        for child in output.nodes:
+            if not (isinstance(child, nodes.TemplateData) or _is_ind_call(child)):
+                raise FigureError(ONLY_IND)
+
+
+def _is_ind_call(node: nodes.Node) -> bool:
+    return (
+        isinstance(node, nodes.Call)
+        and isinstance(node.node, nodes.Name)
+        and node.node.name == "ind"
+        and all(isinstance(arg, nodes.Const) for arg in node.args)
+        and all(isinstance(kwarg.value, nodes.Const) for kwarg in node.kwargs)
+        and node.dyn_args is None
+        and node.dyn_kwargs is None
+    )
 
 
 def check_figures(project: Project, figures: Figures, report: Report) -> None:
@@ -138,14 +173,19 @@ def _year_of(doc: Doc[Case], index: int) -> int | None:
     return doc.model.date.year if doc.model.date else None
 
 
-def check_charts(project: Project, data: Data, report: Report) -> None:
-    """Every chart declared in a case or an issue can be built from the data."""
-    from .charts import ChartError, build_chart
+def check_charts(project: Project, data: Data, report: Report, chart_cache: Path | None = None) -> None:
+    """Every chart declared in a case or an issue can be built from the data.
 
+    The specs built here are the ones the pages use (ChartSpecs keeps them in memory
+    and reads chart_cache/specs when given), so no chart is built twice.
+    """
+    from .charts import ChartError, ChartSpecs
+
+    specs = ChartSpecs(chart_cache / "specs" if chart_cache else None, write=False)
     for doc in [*project.cases, *project.issues]:
         for index, decl in enumerate(doc.model.charts):
             try:
-                build_chart(decl, data.indicators, data.villages, data.defs)
+                specs.spec(decl, data.chart_inputs(decl.region), data.defs)
             except ChartError as exc:
                 line, column = doc.at("charts", index)
                 report.error(doc.path, line, column, f"图表无法生成：{exc}")

@@ -17,6 +17,7 @@ from ruamel.yaml import YAML
 from .config import Settings
 from .errors import Report, UsageError
 from .pages import default_templates
+from .search import compact_search_index
 from .yamlsrc import load_yaml
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -138,6 +139,7 @@ def run_mkdocs(config_file: Path, *, strict: bool = False) -> list[str]:
     try:
         config = load_config(config_file=str(config_file), strict=strict)
         mkdocs_build(config)
+        compact_search_index(Path(config.site_dir), config_file.parent / "cache")
     except MkDocsException as exc:
         raise UsageError(f"MkDocs 构建失败：{exc}") from exc
     finally:

@@ -24,6 +24,22 @@ Year = Annotated[int, Field(ge=1949, le=2100)]
 
 # A region path segment may not hold what URLs and Windows file names cannot.
 _BAD_SEGMENT = re.compile(r'[\\/:*?"<>|#%\x00-\x1f\x7f]')
+# A first character that makes a spreadsheet read data/indicators.csv as a formula.
+_FORMULA_START = ("=", "+", "-", "@")
+MAX_REGION_NAME = 40
+
+
+def region_name_problem(segment: str) -> str | None:
+    """Why one level of a region path (a folder of the site) is not usable, or None."""
+    if not segment.strip() or segment != segment.strip():
+        return "地区路径的每一级都不能为空，也不能以空格开头或结尾"
+    if segment in (".", "..") or _BAD_SEGMENT.search(segment):
+        return f"地区名“{segment}”含有不允许的字符"
+    if segment.startswith(_FORMULA_START):
+        return f"地区名“{segment}”不能以“{segment[0]}”开头（表格软件会把它当作公式）"
+    if len(segment) > MAX_REGION_NAME:
+        return f"地区名“{segment[:10]}…”过长"
+    return None
 
 
 def check_region(value: str) -> str:
@@ -32,12 +48,9 @@ def check_region(value: str) -> str:
     if len(segments) > 5:
         raise ValueError("地区路径最多五级（省/市/县/乡镇/村）")
     for segment in segments:
-        if not segment.strip() or segment != segment.strip():
-            raise ValueError("地区路径的每一级都不能为空，也不能以空格开头或结尾")
-        if segment in (".", "..") or _BAD_SEGMENT.search(segment):
-            raise ValueError(f"地区名“{segment}”含有不允许的字符")
-        if len(segment) > 40:
-            raise ValueError(f"地区名“{segment[:10]}…”过长")
+        problem = region_name_problem(segment)
+        if problem:
+            raise ValueError(problem)
     return value
 
 
@@ -202,7 +215,7 @@ class Case(Strict):
     @classmethod
     def _tags(cls, tags: list[str]) -> list[str]:
         for tag in tags:
-            if not tag.strip() or _BAD_SEGMENT.search(tag) or len(tag) > 20:
+            if not tag.strip() or tag in (".", "..") or _BAD_SEGMENT.search(tag) or len(tag) > 20:
                 raise ValueError(f"标签“{tag}”不合适：不能为空、过长或含有 / \\ : * ? \" < > | # % 等字符")
         return tags
 

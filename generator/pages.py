@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
 import json
+import os
 import posixpath
 import re
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from . import text as texts
-from .charts import ChartRenderer, build_chart, chart_html, format_source_line, spec_key
+from .charts import ChartRenderer, ChartSpecs, chart_html, format_source_line, spec_key
 from .data import Data
 from .figures import Figures
 from .models import ChartDecl
-from .site import Site
+from .search import ENTRIES as SEARCH_ENTRIES, read_terms, search_entries
+from .site import CASE_LIST_LIMIT, CASES_INDEX_LIMIT, Site
 
 CN_DIGITS = "〇一二三四五六七八九"
 
@@ -34,18 +39,35 @@ class RenderOptions:
     offline: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
     pdf: bool = False
+    cache_dir: Path | None = None  # rendered Markdown is kept there between builds (MarkdownStore)
 
 
 VEGA_BUNDLE = "assets/javascripts/vega-bundle.js"
 CHARTS_JS = "assets/javascripts/charts.js"
 
 
+# Charts made in this process, by spec-cache key: `jianbao serve` rebuilds and the standalone
+# files reuse them (a figure's HTML also depends on its id, unique per page).
+_fragments: OrderedDict[tuple, tuple[str, dict, str]] = OrderedDict()
+_fragments_html: OrderedDict[tuple, Markup] = OrderedDict()
+FRAGMENTS_IN_MEMORY = 2048
+
+
+def _remember(memo: OrderedDict, key: tuple, value: Any) -> None:
+    memo[key] = value
+    memo.move_to_end(key)
+    while len(memo) > FRAGMENTS_IN_MEMORY:
+        memo.popitem(last=False)
+
+
 class ChartMaker:
     """Turns chart declarations into <figure>s with SVG twins, per page."""
 
-    def __init__(self, data: Data, renderer: ChartRenderer | None):
+    def __init__(self, data: Data, renderer: ChartRenderer | None, specs: ChartSpecs | None = None):
         self.data = data
         self.renderer = renderer
+        # Built specs are cached beside the SVGs: charts/specs/<key>.json.
+        self.specs = specs or ChartSpecs(renderer.cache_dir / "specs" if renderer else None)
         self.used_on_page = False
         self.used_anywhere = False
         self._ids: set[str] = set()
@@ -57,20 +79,30 @@ class ChartMaker:
     def __call__(self, decl: ChartDecl) -> Markup:
         if self.renderer is None:
             return Markup("")
-        chart = build_chart(decl, self.data.indicators, self.data.villages, self.data.defs)
-        spec = chart.to_dict()
-        svg = self.renderer.svg(spec)
-        chart_id = "chart-" + spec_key(spec)[:12]
+        inputs = self.data.chart_inputs(decl.region)
+        key = (self.specs.key(decl, inputs, self.data.defs), str(self.renderer.cache_dir), self.source_line(decl))
+        made = _fragments.get(key)
+        if made is None:
+            spec = self.specs.spec(decl, inputs, self.data.defs)
+            svg = self.renderer.svg(spec)
+            made = ("chart-" + spec_key(spec)[:12], spec, svg)
+        base, spec, svg = made
+        chart_id = base
         while chart_id in self._ids:
             chart_id += "x"
         self._ids.add(chart_id)
         self.used_on_page = self.used_anywhere = True
-        return Markup(chart_html(spec, svg, chart_id, self.source_line(decl)))
+        html = _fragments_html.get((key, chart_id))
+        if html is None:
+            html = Markup(chart_html(spec, svg, chart_id, key[2]))
+            _remember(_fragments_html, (key, chart_id), html)
+        _remember(_fragments, key, made)
+        return html
 
     def source_line(self, decl: ChartDecl) -> str:
         sources = self.data.sources(decl.region) or ["data/villages"]
-        years = self.data.indicators.loc[self.data.indicators["region"] == decl.region, "year"]
-        year = decl.year or (int(years.max()) if not years.empty else None)
+        years = self.data.years(decl.region)
+        year = decl.year or (years[-1] if years else None)
         label = ("示例数据：" if self.data.is_sample(decl.region) else "") + "；".join(sources)
         return format_source_line(label, dt.date(year, 12, 31) if year else None)
 
@@ -89,12 +121,9 @@ def cn_date(value: dt.date, spaced: bool = True) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
-
-
-def md_escape(value: str) -> Markup:
-    """Plain text for a Markdown heading: no Markdown or HTML meaning survives."""
-    return Markup(_MD_SPECIAL.sub(r"\\\1", str(escape(value))))
+# The escapers live in text.py (hand-written pages use them too); templates know them by these names.
+md_escape = texts.md_escape
+yaml_str = texts.front_matter_str
 
 
 def make_env(project_templates: Path | None, options: RenderOptions, figures: Figures | None = None, charts: ChartMaker | None = None) -> Environment:
@@ -110,25 +139,107 @@ def make_env(project_templates: Path | None, options: RenderOptions, figures: Fi
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    store = MarkdownStore(options.cache_dir / "markdown.json" if options.cache_dir else None)
+    env.markdown_store = store  # type: ignore[attr-defined] - saved by render_pages
     env.filters.update(
-        md=lambda value: texts.render_markdown(expand(value)),
-        md_inline=lambda value: texts.render_markdown(expand(value), inline=True),
+        md=lambda value: _markdown(expand(value), False, store),
+        md_inline=lambda value: _markdown(expand(value), True, store),
         md_escape=md_escape,
         cn_number=cn_number,
         cn_date=cn_date,
         cn_date_compact=lambda value: cn_date(value, spaced=False),
         lead=texts.lead_phrase,
         number=format_number,
-        yaml_str=lambda value: Markup(json.dumps(str(value), ensure_ascii=False)),
+        yaml_str=yaml_str,
     )
     env.globals.update(
-        runin=lambda heading, body, points, css: texts.runin_html(heading, body, points, css, expand=expand),
+        runin=lambda heading, body, points, css: texts.runin_html(heading, body, points, css, expand=expand, render=lambda text: _markdown(text, False, store)),
         offline=options.offline,
         extra=options.extra,
         pdf=options.pdf,
         chart=charts or ChartMaker(Data(), None),
     )
     return env
+
+
+# The same texts are rendered again and again: a case on its page, in its issue, in the
+# issue's standalone file, and in every build. Markdown is the costliest step of rendering,
+# and a pure function of the text once figures are expanded: kept in memory for the
+# process, and between builds in cache_dir/markdown.json (MarkdownStore).
+_rendered: OrderedDict[str, Markup] = OrderedDict()
+RENDERED_IN_MEMORY = 100_000
+
+
+class MarkdownStore:
+    """Markdown rendered by earlier builds, by a hash of the text.
+
+    What is read back goes through the HTML sanitizer again before use: the file
+    cannot bring into a page any markup the sanitizer would not let through.
+    """
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.fragments: dict[str, str] | None = None
+        self.added = 0
+
+    def get(self, key: str) -> str | None:
+        if self.fragments is None:
+            self.fragments = self._load()
+        return self.fragments.get(key)
+
+    def put(self, key: str, html: str) -> None:
+        if self.fragments is None:
+            self.fragments = self._load()
+        self.fragments[key] = html
+        self.added += 1
+
+    def save(self) -> None:
+        if self.path is None or not self.added or self.fragments is None:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = self.path.with_name(f".{self.path.name}.tmp-{os.getpid()}")
+            temporary.write_text(json.dumps({"version": _markdown_version(), "fragments": self.fragments}, ensure_ascii=False), encoding="utf-8")
+            os.replace(temporary, self.path)
+            self.added = 0
+        except OSError:
+            pass  # a cache that cannot be written only costs time
+
+    def _load(self) -> dict[str, str]:
+        if self.path is None:
+            return {}
+        try:
+            stored = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        fragments = stored.get("fragments") if isinstance(stored, dict) and stored.get("version") == _markdown_version() else None
+        return {k: v for k, v in fragments.items() if isinstance(v, str)} if isinstance(fragments, dict) and len(fragments) < 1_000_000 else {}
+
+
+@functools.cache
+def _markdown_version() -> str:
+    import markdown
+    import nh3
+
+    code = hashlib.sha256(Path(texts.__file__).read_bytes()).hexdigest()
+    return f"text.py {code}|markdown {markdown.__version__}|nh3 {getattr(nh3, '__version__', '')}"
+
+
+def _markdown(text: str, inline: bool, store: MarkdownStore | None) -> Markup:
+    key = hashlib.sha1(("i" if inline else "b").encode() + text.encode("utf-8")).hexdigest()
+    html = _rendered.get(key)
+    if html is None:
+        stored = store.get(key) if store is not None else None
+        if stored is not None:
+            html = Markup(texts.sanitize_html(stored))
+        else:
+            html = texts.render_markdown(text, inline=inline)
+            if store is not None:
+                store.put(key, str(html))
+        _rendered[key] = html
+        while len(_rendered) > RENDERED_IN_MEMORY:
+            _rendered.popitem(last=False)
+    return html
 
 
 def format_number(value: float | str) -> str:
@@ -143,17 +254,29 @@ def format_number(value: float | str) -> str:
 def linker(page_path: str, offline: bool) -> Callable[[str], str]:
     """A function turning a site-root URL into a link relative to page_path."""
     here = posixpath.dirname(page_path)
+    here_parts = here.split("/") if here else []
 
     def rel(target: str) -> str:
         path = target
         if offline and (path.endswith("/") or path == ""):
             path += "index.html"
-        relative = posixpath.relpath(path or ".", here or ".")
+        relative = _relpath(path or ".", here_parts) if ".." not in path.split("/") else posixpath.relpath(path or ".", here or ".")
         if target.endswith("/") and not relative.endswith("/") and not offline:
             relative += "/"
         return relative
 
     return rel
+
+
+def _relpath(path: str, start: list[str]) -> str:
+    """posixpath.relpath for two site-root-relative paths, without its abspath calls (thousands per page)."""
+    parts = [part for part in path.split("/") if part and part != "."]
+    common = 0
+    for a, b in zip(parts, start):
+        if a != b:
+            break
+        common += 1
+    return "/".join([".."] * (len(start) - common) + parts[common:]) or "."
 
 
 def render_pages(site: Site, env: Environment, options: RenderOptions) -> dict[str, str]:
@@ -177,20 +300,54 @@ def render_pages(site: Site, env: Environment, options: RenderOptions) -> dict[s
             render(f"briefings/{series_id}/{year}/index.md", "briefings_year.md.j2", series=views[0].series, year=year, issues=sorted(views, key=lambda v: (v.issue.kind, v.issue.number)))
     for view in site.issues:
         render(f"{view.url}index.md", "issue.md.j2", view=view)
-    render("cases/index.md", "cases.md.j2", current=None, cases=site.cases)
+    render("cases/index.md", "cases.md.j2", current=None, cases=site.cases, limit=CASES_INDEX_LIMIT)
     for kind, filters in site.filters.items():
         for item in filters:
-            render(f"{item.url}index.md", "cases.md.j2", current=item, cases=item.cases)
+            render(f"{item.url}index.md", "cases.md.j2", current=item, cases=item.cases, limit=None)
     for case in site.cases:
         render(f"{case.url}index.md", "case.md.j2", case=case)
     render("models/index.md", "models.md.j2")
     for model in site.models:
-        render(f"{model.url}index.md", "model.md.j2", model=model)
+        render(f"{model.url}index.md", "model.md.j2", model=model, limit=CASE_LIST_LIMIT)
     render("regions/index.md", "regions.md.j2")
     for region in site.regions.values():
-        render(f"{region.url}index.md", "region.md.j2", region=region)
+        render(f"{region.url}index.md", "region.md.j2", region=region, limit=CASE_LIST_LIMIT)
     render("indicators/index.md", "indicators.md.j2")
     render("feed.xml", "feed.xml.j2")
     for page in site.pages:
-        pages[f"{page.name}.md"] = page.text
+        pages[f"{page.name}.md"] = texts.render_page(page.text, page_link(page.name, options.offline))
+    # Issue and case pages are indexed for search by these entries, not by their full text (search.py).
+    entries = search_entries(site, read_terms(search_dictionary(env)), offline=options.offline)
+    pages[SEARCH_ENTRIES] = json.dumps(entries, ensure_ascii=False, indent=0) + "\n"
+    store = getattr(env, "markdown_store", None)
+    if store is not None:
+        store.save()
     return pages
+
+
+def search_dictionary(env: Environment) -> Path | None:
+    """site_templates/search/userdict.txt beside the first pages/ folder that has one (the project's first)."""
+    for loader in getattr(env.loader, "loaders", [env.loader]):
+        for folder in getattr(loader, "searchpath", []):
+            path = Path(folder).parent / "search" / "userdict.txt"
+            if path.is_file():
+                return path
+    return None
+
+
+def page_link(name: str, offline: bool) -> Callable[[str], str]:
+    """Links of the hand-written page <name>.md: relative `x.md` targets become URLs, as MkDocs does."""
+    rel = linker(f"{name}.md" if offline else f"{name}/index.md", offline)
+
+    def link(href: str) -> str:
+        path, hash_, fragment = href.partition("#")
+        target = posixpath.normpath(path) if path.endswith(".md") else ""
+        if not target or target.startswith(("..", "/")) or re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", target):
+            return href
+        if target == "index.md" or target.endswith("/index.md"):
+            url = target[: -len("index.md")] or "./"
+        else:
+            url = target[:-3] + (".html" if offline else "/")
+        return rel(url) + hash_ + fragment
+
+    return link

@@ -26,7 +26,7 @@ from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 
 from .doctor import check_fonts, check_weasyprint, missing, read_font_families
-from .errors import JianbaoError, Report
+from .errors import FileSystemError, JianbaoError, Report
 from .pages import linker
 from .site import IssueView, Site
 
@@ -262,15 +262,26 @@ def _render_job(job: PdfJob) -> tuple[Path, float]:
     start = time.perf_counter()
     try:
         write_pdf(job.html, job.dest)
+        # The key file names the PDF's own hash too: a damaged cached PDF is never copied.
+        _write_text(job.dest.with_suffix(".sha256"), f"{job.key} {_file_hash(job.dest)}\n")
+    except OSError as exc:
+        raise FileSystemError.from_os_error(exc) from exc
     except Exception as exc:
         raise JianbaoError(f"生成 PDF 失败（{job.dest.stem}）：{type(exc).__name__}: {exc}") from exc
-    _write_text(job.dest.with_suffix(".sha256"), job.key + "\n")
     return job.dest, time.perf_counter() - start
 
 
 def _cache_hit(job: PdfJob) -> bool:
-    key_file = job.dest.with_suffix(".sha256")
-    return job.dest.is_file() and key_file.is_file() and key_file.read_text(encoding="utf-8").strip() == job.key
+    """The cached PDF was made from this HTML and is intact."""
+    try:
+        key, _, digest = job.dest.with_suffix(".sha256").read_text(encoding="utf-8").strip().partition(" ")
+        return key == job.key and digest == _file_hash(job.dest)
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def _file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _inside(root: Path, name: str) -> Path:

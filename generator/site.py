@@ -17,6 +17,10 @@ from .validate import issue_key, issue_slug
 
 RESERVED_PAGES = {"index", "briefings", "cases", "models", "regions", "indicators", "data", "assets", "search", "feed", "tags"}
 CASE_FILTERS = ("model", "region", "tag", "year")
+# Pages that list cases show the newest ones up to this many, and link to the full list
+# (a filter page): a province's page would otherwise list every case of the archive.
+CASE_LIST_LIMIT = 20
+CASES_INDEX_LIMIT = 100
 LEVELS = ("省", "市", "县", "乡镇", "村")
 
 
@@ -192,10 +196,32 @@ class Site:
     series: list[Series]
     pages: list[Page] = field(default_factory=list)
     data: Data = field(default_factory=Data)
+    _memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def top_regions(self) -> list[RegionView]:
         return [region for region in self.regions.values() if region.parent is None]
+
+    def filter_links(self, kind: str, current: Filter | None) -> list[Filter]:
+        """The filters a case list links to, few whatever the archive's size.
+
+        Every model, tag and year; regions down to the city, plus the current region,
+        its ancestors and its direct sub-regions (each filter page lists every region
+        otherwise: thousands of links on each of thousands of pages).
+        """
+        items = self.filters[kind]
+        if kind != "region":
+            return items
+        here = current.value if current is not None and current.kind == "region" else None
+        key = ("filter_links", here)
+        if key not in self._memo:
+            ancestors = {"/".join(here.split("/")[:k]) for k in range(1, here.count("/") + 2)} if here else set()
+
+            def shown(item: Filter) -> bool:
+                return item.value.count("/") <= 1 or item.value in ancestors or (here is not None and item.value.rsplit("/", 1)[0] == here)
+
+            self._memo[key] = [item for item in items if shown(item)]
+        return self._memo[key]
 
     def issues_by_series_year(self) -> dict[str, dict[int, list[IssueView]]]:
         grouped: dict[str, dict[int, list[IssueView]]] = defaultdict(lambda: defaultdict(list))
@@ -227,8 +253,7 @@ def compute_site(project: Project, totals: dict, data: Data | None = None, *, dr
     if data is not None:
         _attach_data(regions, data)
     issues = _issue_views(project, totals, series, cases, drafts, year)
-    for view in cases.values():
-        view.related = _related(view, list(cases.values()))
+    _assign_related(list(cases.values()))
     case_list = sorted(cases.values(), key=case_order)
     return Site(
         issues=issues,
@@ -291,27 +316,37 @@ def _issue_views(project: Project, totals: dict, series: dict, cases: dict, draf
     return sorted(views, key=lambda v: (v.issue.date, v.series.id, v.issue.number), reverse=True)
 
 
-def _related(view: CaseView, others: list[CaseView], limit: int = 5) -> list[CaseView]:
-    """Cases sharing the model, tags or region, most shared first."""
-    scored = []
-    for other in others:
-        if other is view:
-            continue
-        score = 3 * (view.case.model is not None and other.case.model == view.case.model)
-        score += len(set(view.case.tags) & set(other.case.tags))
-        score += _shared_region_depth(view.case.region, other.case.region)
-        if score:
-            scored.append((-score, other.case.id, other))
-    return [other for *_, other in sorted(scored, key=lambda s: s[:2])[:limit]]
+def _assign_related(views: list[CaseView], limit: int = 5) -> None:
+    """Set view.related for every case: cases sharing the model, tags or region, most shared first.
 
+    Score of another case: 3 for the same model, 1 per shared tag, 1 per shared level of
+    the region path; ties by id. Computed with arrays, a row of scores per case: comparing
+    every pair in Python took seconds for a thousand cases.
+    """
+    import numpy as np
 
-def _shared_region_depth(a: str, b: str) -> int:
-    depth = 0
-    for x, y in zip(a.split("/"), b.split("/")):
-        if x != y:
-            break
-        depth += 1
-    return depth
+    count = len(views)
+    models: dict[str, int] = {}
+    model = np.array([models.setdefault(v.case.model, len(models)) if v.case.model is not None else -1 for v in views])
+    tag_ids: dict[str, int] = {}
+    pairs = [(i, tag_ids.setdefault(tag, len(tag_ids))) for i, v in enumerate(views) for tag in set(v.case.tags)]
+    tags = np.zeros((count, max(1, len(tag_ids))), dtype=np.int32)
+    for i, t in pairs:
+        tags[i, t] = 1
+    parts = [v.case.region.split("/") for v in views]
+    levels = max((len(p) for p in parts), default=0)
+    prefixes: dict[str, int] = {}
+    # Level k of a region path as a number; a path shorter than k gets a number of its own.
+    region = np.array([[prefixes.setdefault("/".join(p[: k + 1]), len(prefixes)) if k < len(p) else -1 - i
+                        for i, p in enumerate(parts)] for k in range(levels)], dtype=np.int64).reshape(levels, count)
+    rank = np.empty(count, dtype=np.int64)
+    rank[sorted(range(count), key=lambda i: views[i].case.id)] = np.arange(count)
+    for i, view in enumerate(views):
+        score = 3 * ((model == model[i]) & (model[i] >= 0)) + tags @ tags[i] + (region == region[:, i : i + 1]).sum(axis=0)
+        score[i] = 0
+        candidates = np.flatnonzero(score > 0)
+        order = np.lexsort((rank[candidates], -score[candidates]))[:limit]
+        view.related = [views[j] for j in candidates[order]]
 
 
 def _filters(cases: list[CaseView], models: dict[str, ModelView], regions: dict[str, RegionView]) -> dict[str, list[Filter]]:
@@ -337,14 +372,23 @@ def _attach_data(regions: dict[str, RegionView], data: Data) -> None:
     """Every region with computed indicators gets a page with its table and charts."""
     frame = data.indicators
     defs = data.defs
-    for path, rows in frame.groupby("region", sort=True):
+    # One pass over the frame (a pivot per region took seconds with a page per township):
+    # per region, its years and the first non-missing value of each (indicator, year).
+    years: dict[str, set[int]] = defaultdict(set)
+    cells: dict[str, dict[tuple[str, int], float]] = defaultdict(dict)
+    columns = (frame[c].tolist() for c in ("region", "indicator", "year", "value"))
+    for path, indicator, year, value in zip(*columns):
+        years[path].add(int(year))
+        if value == value and (indicator, int(year)) not in cells[path]:  # NaN is missing
+            cells[path][(indicator, int(year))] = float(value)
+    for path in sorted(years):
         region = ensure_region(regions, str(path))
-        region.years = sorted(int(y) for y in rows["year"].unique())
+        region.years = sorted(years[path])
         region.sample = data.is_sample(region.path)
-        pivot = rows.pivot_table(index="indicator", columns="year", values="value", aggfunc="first")
+        found = {indicator for indicator, _ in cells[path]}
         for indicator, (name, unit) in defs.items():
-            if indicator in pivot.index:
-                values = [_format_cell(pivot.loc[indicator].get(y), unit) for y in region.years]
+            if indicator in found:
+                values = [_format_cell(cells[path].get((indicator, y)), unit) for y in region.years]
                 region.table.append(TableRow(indicator, name, unit, values))
     for region in regions.values():
         if region.table and region.level in CHART_LEVELS:

@@ -19,6 +19,12 @@ Rules the users rely on (to be quoted in the user docs):
 * CSV row numbers are physical line numbers; XLSX row numbers are sheet rows,
   and messages about an XLSX file name the sheet. Merged XLSX cells are filled
   with their top-left value (counties are often merged down a column).
+* Region names (省, 市, 县, 乡镇) follow the rules of region paths in content
+  (``models.region_name_problem``): they become folders and URLs of the site.
+* Limits, so that a wrong or hostile file fails in seconds with bounded memory:
+  a table file is at most ``MAX_TABLE_BYTES``; a CSV line at most ``MAX_LINE_BYTES``
+  and ``MAX_COLUMNS`` fields; an XLSX file at most ``MAX_XLSX_UNPACKED`` bytes
+  unpacked and ``MAX_XLSX_CELLS`` cells per sheet (its used range).
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ from charset_normalizer import from_bytes
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from generator.errors import Level, Problem, Report
+from generator.models import region_name_problem
 from generator.yamlsrc import Document, load_yaml
 
 # Canonical Chinese header -> column of the tidy frame.
@@ -77,6 +84,12 @@ COLUMNS = (
 TOTAL_WORDS = ("合计", "总计", "小计")
 YEAR_RANGE = (1949, 2100)
 HEADER_SCAN_ROWS = 10
+
+MAX_TABLE_BYTES = 64 * 1024 * 1024  # about 800,000 village rows of CSV
+MAX_LINE_BYTES = 16 * 1024  # one village is about 100 bytes
+MAX_COLUMNS = 200
+MAX_XLSX_UNPACKED = 128 * 1024 * 1024  # the XML inside an XLSX file (a zip)
+MAX_XLSX_CELLS = 5_000_000  # rows × columns of a sheet's used range
 
 _NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
 _GROUPED = r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?"
@@ -259,6 +272,60 @@ def _read_csv_cells_slowly(text: str) -> tuple[pd.DataFrame, np.ndarray]:
     return pd.DataFrame(padded, columns=range(width), dtype=object).astype(str), np.array(lines, dtype=np.int64)
 
 
+class TableTooLarge(Exception):
+    """A table over one of the limits; the message is for users."""
+
+
+def check_table_size(path: Path) -> None:
+    """Refuse a table file over the size limits before reading any of it."""
+    size = path.stat().st_size
+    if size > MAX_TABLE_BYTES:
+        raise TableTooLarge(
+            f"文件过大（{size / 1048576:.1f} MB），村级数据表不能超过 {MAX_TABLE_BYTES // 1048576} MB："
+            "请按年度或地区拆分为多个文件")
+    if path.suffix.lower() == ".xlsx":
+        import zipfile
+
+        try:
+            with zipfile.ZipFile(path) as archive:
+                unpacked = sum(info.file_size for info in archive.infolist())
+        except (zipfile.BadZipFile, OSError, ValueError):
+            return  # openpyxl reports a broken file in its own words
+        if unpacked > MAX_XLSX_UNPACKED:
+            raise TableTooLarge(
+                f"Excel 文件解压后过大（{unpacked / 1048576:.0f} MB），不能超过 {MAX_XLSX_UNPACKED // 1048576} MB："
+                "请拆分为多个文件，或另存为 CSV")
+
+
+def check_csv_shape(data: bytes) -> tuple[int, str] | None:
+    """(line, message) of the first line over the line-length or column limits, if any."""
+    if len(data) <= MAX_LINE_BYTES and data.count(b",") <= MAX_COLUMNS:
+        return None
+    step = 4 * 1024 * 1024  # in chunks, so that the check itself needs little memory
+    start = 0
+    while start < len(data):
+        end = min(len(data), start + step)
+        if end < len(data):  # cut after the chunk's last line break
+            end = max(data.rfind(b"\n", start, end), data.rfind(b"\r", start, end)) + 1 or end
+        chunk = np.frombuffer(data, dtype=np.uint8, count=end - start, offset=start)
+        breaks = np.flatnonzero((chunk == 10) | (chunk == 13))
+        lengths = np.diff(np.concatenate(([-1], breaks, [len(chunk)]))) - 1
+        commas = np.cumsum(chunk == 44, dtype=np.int64)
+        per_line = np.diff(np.concatenate(([0], commas[breaks], commas[-1:])))
+        for over, message in (
+            (np.flatnonzero(lengths > MAX_LINE_BYTES),
+             f"过长（超过 {MAX_LINE_BYTES // 1024} KB），村级数据表每行只是一个村的数据"),
+            (np.flatnonzero(per_line > MAX_COLUMNS), f"的字段过多（超过 {MAX_COLUMNS} 列）"),
+        ):
+            if len(over):
+                at = start + (int(breaks[over[0] - 1]) + 1 if over[0] else 0)
+                newline = b"\n" if b"\n" in data else b"\r"  # old Mac files end lines with CR only
+                number = data.count(newline, 0, at) + 1
+                return number, f"第 {number} 行{message}：请检查是否选错了文件或分隔符"
+        start = end
+    return None
+
+
 def _cell_text(value: Any) -> str:
     if value is None:
         return ""
@@ -277,6 +344,12 @@ def read_xlsx_sheets(path: Path) -> list[tuple[str, pd.DataFrame, np.ndarray]]:
     workbook = openpyxl.load_workbook(path, data_only=True)
     sheets = []
     for sheet in workbook.worksheets:
+        cells = sheet.max_row * sheet.max_column
+        if cells > MAX_XLSX_CELLS:  # one stray cell at XFD1048576 would make 17 billion
+            workbook.close()
+            raise TableTooLarge(
+                f"工作表“{sheet.title}”的使用范围过大（{sheet.max_row} 行 × {sheet.max_column} 列），"
+                f"一个工作表最多 {MAX_XLSX_CELLS:,} 个单元格：请删除表格以外的内容，或另存为 CSV")
         rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(min_row=1, values_only=True)]
         for merged in sheet.merged_cells.ranges:
             top_left = rows[merged.min_row - 1][merged.min_col - 1]
@@ -447,6 +520,18 @@ def check_cells(cells: pd.DataFrame, lines: np.ndarray, header: Header,
     for name in ("省", "市", "县", "乡镇", "村"):
         if name in text and "/" in "".join(text[name].to_numpy(dtype=object)):  # join: one C pass finds the rare case
             add(text[name].str.contains("/", regex=False), name, f"“{name}”不能包含“/”，实际为“{{}}”")
+    for name in ("省", "市", "县", "乡镇"):
+        if name not in text:
+            continue
+        # Region names become folders and URLs: the rules of content region paths apply.
+        bad = {value: problem for value in pd.unique(text[name].to_numpy(dtype=object))
+               if value and "/" not in value and (problem := region_name_problem(value))}
+        if bad:
+            mask = text[name].isin(list(bad))
+            found.append(pd.DataFrame({
+                "pos": mask.index[mask], "line": lines[mask.to_numpy()], "column": col[name],
+                "message": [f"“{name}”：{bad[value]}" for value in text[name][mask]],
+            }))
     for name in ("县", "乡镇", "村"):
         add(text[name].isin(TOTAL_WORDS), name, f"疑似合计行（“{name}”为“{{}}”），不应出现在村级数据中")
 
@@ -551,7 +636,13 @@ def warn_operating_above_income(parsed: pd.DataFrame, label: str, prefix: str, r
 
 def read_csv_table(path: Path, label: str, default_province: str, report: Report) -> list[pd.DataFrame]:
     """One CSV file in any supported encoding."""
-    text = decode_csv(path.read_bytes())
+    data = path.read_bytes()
+    shape = check_csv_shape(data)
+    if shape:
+        report.error(label, shape[0], 0, shape[1])
+        return []
+    text = decode_csv(data)
+    del data
     if text is None:
         report.error(label, 1, 0, "无法识别文件编码：请另存为 UTF-8 或 GBK（GB18030）编码的 CSV")
         return []
@@ -564,6 +655,9 @@ def read_xlsx_table(path: Path, label: str, default_province: str, report: Repor
     """Every sheet whose header names village columns; the first sheet if none does."""
     try:
         sheets = read_xlsx_sheets(path)
+    except TableTooLarge as exc:
+        report.error(label, 1, 0, str(exc))
+        return []
     except Exception as exc:  # openpyxl raises many types for broken files: report, don't hide
         report.error(label, 1, 0, f"无法读取 Excel 文件（{type(exc).__name__}: {exc}）")
         return []
@@ -657,15 +751,21 @@ def read_villages(paths: list[Path], root: Path, default_province: str) -> tuple
         suffix = path.suffix.lower()
         if suffix in (".yml", ".yaml") or path.name.startswith("~$"):
             continue  # sidecars are read with their table; ~$ files are Excel lock files
-        if suffix == ".csv":
-            parsed = read_csv_table(path, label, default_province, report)
-        elif suffix == ".xlsx":
-            parsed = read_xlsx_table(path, label, default_province, report)
-        elif suffix == ".xls":
+        if suffix == ".xls":
             report.error(label, 1, 0, "不支持旧版 .xls 格式，请另存为 .xlsx")
             continue
-        else:
+        if suffix not in (".csv", ".xlsx"):
             report.error(label, 1, 0, f"不支持的文件类型“{path.suffix}”，应为 .csv 或 .xlsx")
+            continue
+        try:
+            check_table_size(path)
+            reader = read_csv_table if suffix == ".csv" else read_xlsx_table
+            parsed = reader(path, label, default_province, report)
+        except TableTooLarge as exc:
+            report.error(label, 1, 0, str(exc))
+            continue
+        except OSError as exc:
+            report.error(label, 1, 0, f"无法读取文件：{exc.strerror or exc}")
             continue
         sidecar, side_report = read_sidecar(path.with_suffix(".yml"), root)
         report.extend(side_report.problems)

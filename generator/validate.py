@@ -10,7 +10,7 @@ from .content import Doc, Project
 from .errors import Report
 from .models import ID_PATTERN, REDACTED, CaseArticle, Issue
 from .text import count_redactions, find_raw_html, find_unsafe_links
-from .yamlsrc import Loc, iter_strings
+from .yamlsrc import BAD_CHARACTERS, Loc, bad_character_message, iter_strings
 
 KIND_NAMES = {"regular": "正刊", "supplement": "增刊", "special": "专刊"}
 KIND_PREFIX = {"regular": "", "supplement": "zk-", "special": "zhk-"}
@@ -190,3 +190,7 @@ def _check_pages(project: Project, report: Report) -> None:
             report.error(page.path, index + 1, 1, f"页面中不允许使用 HTML（{tag}），请改用 Markdown")
         for index, target in find_unsafe_links(page.text):
             report.error(page.path, index + 1, 1, f"不安全的链接“{target}”：只允许 http、https、mailto 或站内相对链接")
+        bad = BAD_CHARACTERS.search(page.text)
+        if bad:
+            line = page.text.count("\n", 0, bad.start())
+            report.error(page.path, line + 1, bad.start() - (page.text.rfind("\n", 0, bad.start()) + 1) + 1, bad_character_message(bad.group(0)))

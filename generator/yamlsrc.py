@@ -17,6 +17,7 @@ from typing import Any, Iterator
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.reader import ReaderError
 
 from .errors import Report
 
@@ -40,7 +41,16 @@ _SYNTAX_MESSAGES = {
     "found unknown escape character": "未知的转义字符",
     "expected ',' or ']'": "列表缺少“,”或“]”",
     "expected ',' or '}'": "映射缺少“,”或“}”",
+    "but found another document": "一个文件只能有一个 YAML 文档（多了一行“---”？）",
 }
+
+# Characters no text may hold: YAML refuses them written out, but "\0", "\ud800" … escapes make them.
+# A lone surrogate cannot even be written back as UTF-8.
+BAD_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def bad_character_message(char: str) -> str:
+    return f"文本含有不允许的字符 U+{ord(char):04X}（控制字符或不成对的代理字符，可能是从其他软件粘贴带入的），请删除"
 
 
 @dataclass
@@ -50,6 +60,7 @@ class Positions:
     values: dict[Loc, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Loc, tuple[int, int]] = field(default_factory=dict)
     block: dict[Loc, bool] = field(default_factory=dict)
+    quoted: set[Loc] = field(default_factory=set)  # '…' and "…": escapes and folding break the line mapping
     lines: list[str] = field(default_factory=list)
 
     def at(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
@@ -66,7 +77,7 @@ class Positions:
     def line_in_text(self, loc: Loc, index: int) -> tuple[int, int]:
         """Position of line `index` inside a text value (exact for | and > blocks)."""
         line, column = self.at(loc)
-        if not (self.block.get(loc) or index):
+        if not (self.block.get(loc) or index) or loc in self.quoted:
             return (line, column)
         line = line + index + (1 if self.block.get(loc) else 0)
         source = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
@@ -121,6 +132,10 @@ def load_yaml(path: Path, shown: str, report: Report) -> Document | None:
 
 def parse_yaml(text: str, shown: str, report: Report) -> Document | None:
     """Parse YAML text; every problem goes to the report with its position."""
+    deep = _too_deep_brackets(text)
+    if deep:  # the scanner takes time quadratic in the depth of [ and {: refuse before it runs
+        report.error(shown, *deep, f"YAML 嵌套过深（超过 {MAX_DEPTH} 层）")
+        return None
     yaml = YAML(typ="rt", pure=True)
     try:
         node = yaml.compose(text)
@@ -128,6 +143,11 @@ def parse_yaml(text: str, shown: str, report: Report) -> Document | None:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         report.error(shown, line, column, f"YAML 语法错误：{_translate(exc.problem or exc.context or '')}")
+        return None
+    except ReaderError as exc:
+        line, column = _text_position(text, exc.position)
+        char = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)[:1]
+        report.error(shown, line, column, bad_character_message(char) if char else f"YAML 语法错误：{exc.reason}")
         return None
     except RecursionError:
         report.error(shown, 1, 1, f"YAML 嵌套过深（超过 {MAX_DEPTH} 层）")
@@ -146,6 +166,25 @@ def parse_yaml(text: str, shown: str, report: Report) -> Document | None:
     if builder.failed:
         return None  # its problems are reported; validating the rest would only add noise
     return Document(shown, data, where)
+
+
+_BRACKETS = re.compile(r"[\[\]{}]")
+
+
+def _too_deep_brackets(text: str) -> tuple[int, int] | None:
+    """Where [ and { nest far deeper than any content needs (brackets in text included), if anywhere."""
+    depth = 0
+    for match in _BRACKETS.finditer(text):
+        depth += 1 if match.group(0) in "[{" else -1
+        if depth > 4 * MAX_DEPTH:
+            return _text_position(text, match.start())
+    return None
+
+
+def _text_position(text: str, index: int) -> tuple[int, int]:
+    """1-based (line, column) of a character index."""
+    index = max(0, min(index, len(text)))
+    return text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1
 
 
 def _translate(problem: str) -> str:
@@ -189,6 +228,8 @@ class _Builder:
             return [self.build(item, (*loc, i), depth + 1) for i, item in enumerate(node.value)]
         assert isinstance(node, ScalarNode)
         self.where.block[loc] = node.style in ("|", ">")
+        if node.style in ("'", '"'):
+            self.where.quoted.add(loc)
         return self.scalar(node)
 
     def mapping(self, node: MappingNode, loc: Loc, depth: int) -> dict[str, Any]:
@@ -200,6 +241,10 @@ class _Builder:
             if not isinstance(key_node, ScalarNode):
                 self.error(key_node, "映射的键必须是简单文本")
                 continue
+            bad = BAD_CHARACTERS.search(key_node.value)
+            if bad:
+                self.error(key_node, bad_character_message(bad.group(0)))
+                continue
             key = str(self.scalar(key_node)) if key_node.tag != _STD + "str" else key_node.value
             if key in result:
                 self.error(key_node, f"重复的键“{key}”")
@@ -210,6 +255,10 @@ class _Builder:
 
     def scalar(self, node: ScalarNode) -> Any:
         tag, value = node.tag, node.value
+        bad = BAD_CHARACTERS.search(value)
+        if bad:
+            self.error(node, bad_character_message(bad.group(0)))
+            return ""
         try:
             if tag == _STD + "null":
                 return None

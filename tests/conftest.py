@@ -8,11 +8,21 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 REPO = Path(__file__).resolve().parent.parent
 
 # Chart SVGs and PDFs are cached by content hash, so every test project can share one cache.
 os.environ.setdefault("JIANBAO_CACHE_DIR", str(REPO / "build" / "test-cache"))
+
+# Fuzzing profiles (tests/test_fuzz.py). "ci" is small and the same on every run (CI stays
+# under a minute and never flaky); "long" explores, and keeps what it finds in .hypothesis/:
+#   HYPOTHESIS_PROFILE=long python -m pytest tests/test_fuzz.py --hypothesis-show-statistics
+_SLOW_IS_FINE = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture]
+hypothesis_settings.register_profile("ci", max_examples=30, deadline=None, derandomize=True, database=None, suppress_health_check=_SLOW_IS_FINE)
+hypothesis_settings.register_profile("long", max_examples=1500, deadline=None, suppress_health_check=_SLOW_IS_FINE)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(scope="session")
