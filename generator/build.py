@@ -97,7 +97,7 @@ def _write(settings: Settings, checked: Checked, result: BuildResult, progress: 
     progress("生成页面")
     with _timed(timings, "render"):
         options = RenderOptions(offline=settings.offline, extra=_extra(settings), pdf=settings.pdf and pdf_available()[0],
-                                cache_dir=settings.cache_dir)  # scale: rendered Markdown kept between builds
+                                cache_dir=settings.cache_dir, docs_dir=settings.docs_dir)  # scale: caches between builds
         charts = ChartMaker(checked.site.data, ChartRenderer(settings.cache_dir / "charts"))
         env = make_env(settings.templates_dir, options, checked.figures, charts)
         files: dict[str, str | bytes] = dict(render_pages(checked.site, env, options))
@@ -167,9 +167,13 @@ def write_tree(root: Path, files: dict[str, str | bytes]) -> int:
     root.mkdir(parents=True, exist_ok=True)
     wanted = set()
     root_resolved = root.resolve()  # scale: once, not per file (thousands of pages)
+    folders: dict[Path, Path] = {}  # scale: each folder resolved once; the same result as target.resolve()
     for name, content in files.items():
         target = root / name
-        resolved = target.resolve()
+        if target.name in ("", ".", "..") or target.is_symlink():
+            resolved = target.resolve()
+        else:
+            resolved = (folders.get(target.parent) or folders.setdefault(target.parent, target.parent.resolve())) / target.name
         if not resolved.is_relative_to(root_resolved) or resolved == root_resolved:
             raise JianbaoError(f"拒绝写入构建目录之外的路径：{name}")
         wanted.add(target)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -181,8 +182,27 @@ def _adapter(model_type: type[M]) -> TypeAdapter[M]:
     return TypeAdapter(model_type)
 
 
+# Models validated in this process, by document: a document that comes again from the
+# parse cache (the same object) is not validated again. The entry keeps the document alive,
+# so its id cannot be reused by another object while the entry exists.
+_validated: OrderedDict[tuple[int, type, Loc], tuple[Document, Any]] = OrderedDict()
+
+
 def validate_model(model_type: type[M], data: Any, document: Document, report: Report, prefix: Loc = ()) -> M | None:
     """Validate plain data against a model; report every error at its position."""
+    key = (id(document), model_type, prefix)
+    known = _validated.get(key)
+    if known is not None and known[0] is document:
+        return known[1]
+    model = _validate_model(model_type, data, document, report, prefix)
+    if model is not None:
+        _validated[key] = (document, model)
+        while len(_validated) > 20_000:
+            _validated.popitem(last=False)
+    return model
+
+
+def _validate_model(model_type: type[M], data: Any, document: Document, report: Report, prefix: Loc = ()) -> M | None:
     try:
         return _adapter(model_type).validate_python(data)
     except ValidationError as exc:

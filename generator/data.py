@@ -53,6 +53,7 @@ class Data:
     villages: pd.DataFrame = field(default_factory=pd.DataFrame)
     indicators: pd.DataFrame = field(default_factory=empty_indicators)
     published: pd.DataFrame = field(default_factory=empty_published)
+    digest: str = ""  # of every file under data/ (load_data): what a page depends on here
 
     @property
     def defs(self) -> dict[str, tuple[str, str]]:
@@ -77,9 +78,9 @@ class Data:
     def years(self, region: str) -> list[int]:
         """The years with computed indicators for a region, in order."""
         key = ("years", region)
-        if key not in self._memo:
-            self._memo[key] = sorted(int(y) for y in self.indicator_rows(region)["year"].unique())
-        return self._memo[key]
+        if key not in self.memo:
+            self.memo[key] = sorted(int(y) for y in self.indicator_rows(region)["year"].unique())
+        return self.memo[key]
 
     def village_rows(self, region: str) -> pd.DataFrame:
         """The villages of a region (any level: 省, 省/市, … 省/市/县/乡镇)."""
@@ -92,9 +93,10 @@ class Data:
 
     def chart_inputs(self, region: str) -> ChartInputs:
         """What a chart of this region may read: build_chart gives the same chart from these rows."""
-        if region not in self._memo:
-            self._memo[region] = self._chart_inputs(region)
-        return self._memo[region]
+        key = ("chart_inputs", region)
+        if key not in self.memo:
+            self.memo[key] = self._chart_inputs(region)
+        return self.memo[key]
 
     def _chart_inputs(self, region: str) -> ChartInputs:
         parts = [self._indicator_index.get(region, _NONE)]
@@ -174,7 +176,8 @@ class Data:
         return metas
 
     @functools.cached_property
-    def _memo(self) -> dict:
+    def memo(self) -> dict:
+        """Results computed from this data once (region tables, chart inputs …): the frames never change."""
         return {}
 
 
@@ -201,6 +204,7 @@ def load_data(root: Path, report: Report) -> Data:
         return _last[1]
     own = Report()
     data = _load_data(root, own)
+    data.digest = digest
     report.extend(own.problems)
     _last = (digest, data, list(own.problems))
     return data

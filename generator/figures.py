@@ -120,12 +120,30 @@ def _is_ind_call(node: nodes.Node) -> bool:
 def check_figures(project: Project, figures: Figures, report: Report) -> None:
     """Every template in every text renders; errors point at the text."""
     for document in project.documents:
+        if not _has_markers(document):
+            continue
         for loc, text in iter_strings(document.data):
             try:
                 figures.expand(text)
             except FigureError as exc:
                 line, column = document.where.at(loc)
                 report.error(document.path, line, column, str(exc))
+
+
+# Whether a document has any {{ … }} at all, by document (the same object again from the
+# parse cache in `jianbao serve`'s rebuilds); the entry keeps the document alive.
+_markers: dict[int, tuple[Any, bool]] = {}
+
+
+def _has_markers(document: Any) -> bool:
+    known = _markers.get(id(document))
+    if known is None or known[0] is not document:
+        found = any(marker in text for _, text in iter_strings(document.data) for marker in MARKERS)
+        known = (document, found)
+        if len(_markers) > 20_000:
+            _markers.clear()
+        _markers[id(document)] = known
+    return known[1]
 
 
 def check_highlights(project: Project, data: Data, report: Report) -> None:

@@ -22,6 +22,7 @@ from .charts import ChartRenderer, ChartSpecs, chart_html, format_source_line, s
 from .data import Data
 from .figures import Figures
 from .models import ChartDecl
+from .pagecache import PageCache, common_fingerprint
 from .search import ENTRIES as SEARCH_ENTRIES, read_terms, search_entries
 from .site import CASE_LIST_LIMIT, CASES_INDEX_LIMIT, Site
 
@@ -40,6 +41,7 @@ class RenderOptions:
     extra: dict[str, Any] = field(default_factory=dict)
     pdf: bool = False
     cache_dir: Path | None = None  # rendered Markdown is kept there between builds (MarkdownStore)
+    docs_dir: Path | None = None  # where the pages of the previous build are (PageCache)
 
 
 VEGA_BUNDLE = "assets/javascripts/vega-bundle.js"
@@ -141,6 +143,10 @@ def make_env(project_templates: Path | None, options: RenderOptions, figures: Fi
     )
     store = MarkdownStore(options.cache_dir / "markdown.json" if options.cache_dir else None)
     env.markdown_store = store  # type: ignore[attr-defined] - saved by render_pages
+    if options.docs_dir is not None:  # a real build: pages unchanged since the previous one are not rendered
+        data_digest = figures.data.digest if figures else ""
+        with_charts = charts is not None and charts.renderer is not None
+        env.page_cache = PageCache(options.docs_dir, options.cache_dir, common_fingerprint(search, options, data_digest, with_charts))  # type: ignore[attr-defined]
     env.filters.update(
         md=lambda value: _markdown(expand(value), False, store),
         md_inline=lambda value: _markdown(expand(value), True, store),
@@ -284,14 +290,24 @@ def render_pages(site: Site, env: Environment, options: RenderOptions) -> dict[s
     pages: dict[str, str] = {}
 
     charts: ChartMaker = env.globals["chart"]
+    cache: PageCache | None = getattr(env, "page_cache", None)
 
     def render(path: str, template: str, **context: Any) -> None:
+        fingerprint = cache.fingerprint(path, template, context, site) if cache is not None else None
+        if fingerprint is not None:
+            previous = cache.get(path, fingerprint)
+            if previous is not None:
+                pages[path] = previous[0]
+                charts.used_anywhere = charts.used_anywhere or previous[1]
+                return
         charts.start_page()
         rel = linker(path, options.offline)
         text = env.get_template(template).render(site=site, rel=rel, page_path=path, **context)
         if charts.used_on_page:
             text += f'\n<script src="{rel(VEGA_BUNDLE)}"></script>\n<script src="{rel(CHARTS_JS)}"></script>\n'
         pages[path] = text
+        if fingerprint is not None:
+            cache.put(path, fingerprint, text, charts.used_on_page)
 
     render("index.md", "home.md.j2")
     render("briefings/index.md", "briefings.md.j2")
@@ -322,6 +338,8 @@ def render_pages(site: Site, env: Environment, options: RenderOptions) -> dict[s
     store = getattr(env, "markdown_store", None)
     if store is not None:
         store.save()
+    if cache is not None:
+        cache.save(pages)
     return pages
 
 

@@ -69,7 +69,18 @@ def read_terms(path: Path | None) -> list[str]:
 
 def found_terms(text: str, terms: Iterable[str]) -> list[str]:
     """The terms that occur in text, in dictionary order."""
-    return [term for term in terms if term in text]
+    terms = tuple(terms)
+    key = hashlib.sha1("\0".join(terms).encode("utf-8") + b"\1" + text.encode("utf-8")).digest()
+    found = _found.get(key)
+    if found is None:
+        found = [term for term in terms if term in text]
+        if len(_found) > 100_000:
+            _found.clear()
+        _found[key] = found
+    return list(found)
+
+
+_found: dict[bytes, list[str]] = {}  # by terms and text: rebuilds look again only at changed texts
 
 
 def page_location(url: str, offline: bool) -> str:

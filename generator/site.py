@@ -213,15 +213,24 @@ class Site:
         if kind != "region":
             return items
         here = current.value if current is not None and current.kind == "region" else None
-        key = ("filter_links", here)
-        if key not in self._memo:
-            ancestors = {"/".join(here.split("/")[:k]) for k in range(1, here.count("/") + 2)} if here else set()
-
-            def shown(item: Filter) -> bool:
-                return item.value.count("/") <= 1 or item.value in ancestors or (here is not None and item.value.rsplit("/", 1)[0] == here)
-
-            self._memo[key] = [item for item in items if shown(item)]
-        return self._memo[key]
+        if "region_links" not in self._memo:
+            children: dict[str, list[Filter]] = defaultdict(list)
+            for item in items:
+                children[item.value.rsplit("/", 1)[0]].append(item)
+            top = [item for item in items if item.value.count("/") <= 1]
+            self._memo["region_links"] = ({item.value: n for n, item in enumerate(items)}, {i.value: i for i in items}, children, top)
+        order, by_value, children, top = self._memo["region_links"]
+        if here is None:
+            return top
+        # The current region, its ancestors and its direct sub-regions, besides the top levels.
+        chosen = {item.value: item for item in top}
+        for k in range(1, here.count("/") + 2):
+            ancestor = by_value.get("/".join(here.split("/")[:k]))
+            if ancestor is not None:
+                chosen[ancestor.value] = ancestor
+        for child in children.get(here, []):
+            chosen[child.value] = child
+        return sorted(chosen.values(), key=lambda item: order[item.value])
 
     def issues_by_series_year(self) -> dict[str, dict[int, list[IssueView]]]:
         grouped: dict[str, dict[int, list[IssueView]]] = defaultdict(lambda: defaultdict(list))
@@ -370,6 +379,22 @@ CHART_LEVELS = ("省", "市", "县")
 
 def _attach_data(regions: dict[str, RegionView], data: Data) -> None:
     """Every region with computed indicators gets a page with its table and charts."""
+    defs = data.defs
+    for path, (years, sample, table) in _region_tables(data).items():
+        region = ensure_region(regions, path)
+        region.years, region.sample, region.table = list(years), sample, list(table)
+    for region in regions.values():
+        if region.table and region.level in CHART_LEVELS:
+            region.charts.append(ChartDecl(type="trend", region=region.path))
+            region.charts.append(ChartDecl(type="bands", region=region.path))
+            if any(child.table for child in region.children):
+                region.charts.append(ChartDecl(type="ranking", region=region.path, indicator="income_ge_20" if "income_ge_20" in defs else None))
+
+
+def _region_tables(data: Data) -> dict[str, tuple[list[int], bool, list[TableRow]]]:
+    """Per region: its years, whether it is sample data, its indicator table (computed once per Data)."""
+    if "region_tables" in data.memo:
+        return data.memo["region_tables"]
     frame = data.indicators
     defs = data.defs
     # One pass over the frame (a pivot per region took seconds with a page per township):
@@ -381,21 +406,15 @@ def _attach_data(regions: dict[str, RegionView], data: Data) -> None:
         years[path].add(int(year))
         if value == value and (indicator, int(year)) not in cells[path]:  # NaN is missing
             cells[path][(indicator, int(year))] = float(value)
+    tables = {}
     for path in sorted(years):
-        region = ensure_region(regions, str(path))
-        region.years = sorted(years[path])
-        region.sample = data.is_sample(region.path)
+        region_years = sorted(years[path])
         found = {indicator for indicator, _ in cells[path]}
-        for indicator, (name, unit) in defs.items():
-            if indicator in found:
-                values = [_format_cell(cells[path].get((indicator, y)), unit) for y in region.years]
-                region.table.append(TableRow(indicator, name, unit, values))
-    for region in regions.values():
-        if region.table and region.level in CHART_LEVELS:
-            region.charts.append(ChartDecl(type="trend", region=region.path))
-            region.charts.append(ChartDecl(type="bands", region=region.path))
-            if any(child.table for child in region.children):
-                region.charts.append(ChartDecl(type="ranking", region=region.path, indicator="income_ge_20" if "income_ge_20" in defs else None))
+        table = [TableRow(indicator, name, unit, [_format_cell(cells[path].get((indicator, y)), unit) for y in region_years])
+                 for indicator, (name, unit) in defs.items() if indicator in found]
+        tables[str(path)] = (region_years, data.is_sample(str(path)), table)
+    data.memo["region_tables"] = tables
+    return tables
 
 
 def _format_cell(value: object, unit: str) -> str:

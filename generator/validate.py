@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from typing import Any, Iterator
 
 from .content import Doc, Project
@@ -158,26 +158,43 @@ def _sections(sections: list, prefix: Loc = ("sections",)) -> Iterator[tuple[Loc
         yield from _sections(getattr(section, "sections", []), (*prefix, index, "sections"))
 
 
+# Problems of each document's texts, by document (the same object again from the parse
+# cache in `jianbao serve`'s rebuilds); the entry keeps the document alive.
+_text_problems: OrderedDict[int, tuple[Any, list]] = OrderedDict()
+
+
 def _check_texts(project: Project, report: Report) -> None:
     """Raw HTML and unsafe links are errors in every text; redactions are counted."""
     for document in project.documents:
-        redactions = 0
-        first_redaction: tuple[int, int] | None = None
-        for loc, text in iter_strings(document.data):
-            for index, tag in find_raw_html(text):
-                line, column = document.where.line_in_text(loc, index)
-                report.error(document.path, line, column, f"文本中不允许使用 HTML（{tag}），请改用 Markdown：加粗写作 **文字**")
-            for index, target in find_unsafe_links(text):
-                line, column = document.where.line_in_text(loc, index)
-                report.error(document.path, line, column, f"不安全的链接“{target}”：只允许 http、https、mailto 或站内相对链接")
-            if text.strip() in REDACTED:
-                continue  # a redacted highlight value, noted on its own
-            count = count_redactions(text)
-            if count and first_redaction is None:
-                first_redaction = document.where.at(loc)
-            redactions += count
-        if redactions and first_redaction:
-            report.note(document.path, *first_redaction, f"含 {redactions} 处脱敏内容“*”，原样显示，不参与计算")
+        known = _text_problems.get(id(document))
+        if known is None or known[0] is not document:
+            own = Report()
+            _check_document_texts(document, own)
+            known = (document, own.problems)
+            _text_problems[id(document)] = known
+            while len(_text_problems) > 20_000:
+                _text_problems.popitem(last=False)
+        report.extend(list(known[1]))
+
+
+def _check_document_texts(document: Any, report: Report) -> None:
+    redactions = 0
+    first_redaction: tuple[int, int] | None = None
+    for loc, text in iter_strings(document.data):
+        for index, tag in find_raw_html(text):
+            line, column = document.where.line_in_text(loc, index)
+            report.error(document.path, line, column, f"文本中不允许使用 HTML（{tag}），请改用 Markdown：加粗写作 **文字**")
+        for index, target in find_unsafe_links(text):
+            line, column = document.where.line_in_text(loc, index)
+            report.error(document.path, line, column, f"不安全的链接“{target}”：只允许 http、https、mailto 或站内相对链接")
+        if text.strip() in REDACTED:
+            continue  # a redacted highlight value, noted on its own
+        count = count_redactions(text)
+        if count and first_redaction is None:
+            first_redaction = document.where.at(loc)
+        redactions += count
+    if redactions and first_redaction:
+        report.note(document.path, *first_redaction, f"含 {redactions} 处脱敏内容“*”，原样显示，不参与计算")
 
 
 def _check_pages(project: Project, report: Report) -> None:

@@ -31,8 +31,9 @@ from . import yamlsrc
 from .errors import Report
 from .yamlsrc import Document, Positions, load_yaml
 
-IN_MEMORY = 20_000  # entries kept per process (a few KB each)
-_memory: OrderedDict[str, bytes] = OrderedDict()
+IN_MEMORY = 20_000  # documents kept per process (a few KB each)
+# Documents are shared by the builds of one process (`jianbao serve`): nothing changes them.
+_memory: OrderedDict[str, Document] = OrderedDict()
 
 _ALLOWED = {
     ("datetime", "date"): dt.date,
@@ -115,31 +116,29 @@ class YamlCache:
                 entry.unlink(missing_ok=True)
 
     def _get(self, key: str, shown: str) -> Document | None:
-        blob = _memory.get(key)
-        if blob is None and self.folder is not None:
-            try:
-                blob = (self.folder / f"{key}.pickle").read_bytes()
-            except OSError:
-                blob = None
-        if blob is None:
+        document = _memory.get(key)
+        if document is not None:
+            _remember(key, document)
+            return document
+        if self.folder is None:
             return None
         try:
+            blob = (self.folder / f"{key}.pickle").read_bytes()
             data, where = _PlainUnpickler(io.BytesIO(blob)).load()
             document = Document(shown, data, Positions(**where))
-        except Exception:  # damaged or from another version: parse again
+        except Exception:  # missing, damaged or from another version: parse again
             return None
-        _remember(key, blob)
+        _remember(key, document)
         return document
 
     def _put(self, key: str, document: Document) -> None:
         where = {f.name: getattr(document.where, f.name) for f in fields(Positions)}
-        blob = pickle.dumps((document.data, where), protocol=5)
-        _remember(key, blob)
-        self._new[key] = blob
+        self._new[key] = pickle.dumps((document.data, where), protocol=5)
+        _remember(key, document)
 
 
-def _remember(key: str, blob: bytes) -> None:
-    _memory[key] = blob
+def _remember(key: str, document: Document) -> None:
+    _memory[key] = document
     _memory.move_to_end(key)
     while len(_memory) > IN_MEMORY:
         _memory.popitem(last=False)

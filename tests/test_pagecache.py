@@ -1,0 +1,118 @@
+"""Pages are rendered again exactly when their inputs change (generator/pagecache.py).
+
+The fingerprint of a page must change whenever its text would: every kind of
+content is changed in turn, every page rendered, and each page whose text
+changed must have a new fingerprint (else a build would keep the stale page).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from conftest import copy_sample, write
+
+from generator.build import check
+from generator.config import Settings
+from generator.pagecache import PageCache
+from generator.pages import ChartMaker, RenderOptions, make_env, render_pages
+
+SECOND_ISSUE = """
+series: sxxczx
+year: 2023
+number: 8
+total: 63
+date: 2023-04-14
+articles:
+  - case: county-six-moves
+  - title: 某县“清化收”见成效
+    body: |
+      **清理合同、化解债务、收回资源。**全县清理合同 120 份。
+copies: 150
+"""
+
+
+class Recorder(PageCache):
+    """Renders every page (no hits) and records its fingerprint."""
+
+    def __init__(self, base: PageCache) -> None:
+        super().__init__(None, None, base.common)
+        self.seen: dict[str, str] = {}
+
+    def get(self, path, fingerprint):
+        return None
+
+    def put(self, path, fingerprint, text, charts):
+        self.seen[path] = fingerprint
+
+    def save(self, paths):
+        pass
+
+
+def render(project: Path) -> tuple[dict[str, str], dict[str, str]]:
+    settings = Settings.create(project)
+    checked = check(settings)
+    options = RenderOptions(docs_dir=project / "build" / "docs")
+    env = make_env(settings.templates_dir, options, checked.figures, ChartMaker(checked.site.data, None))
+    env.page_cache = Recorder(env.page_cache)
+    pages = render_pages(checked.site, env, options)
+    return pages, env.page_cache.seen
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+CHANGES = {
+    "issue copies": ("content/briefings/2023/008.yml", "copies: 150", "copies: 151"),
+    "issue date": ("content/briefings/2023/008.yml", "date: 2023-04-14", "date: 2023-04-15"),
+    "issue article text": ("content/briefings/2023/008.yml", "清理合同 120 份", "清理合同 121 份"),
+    "case title": ("content/cases/county-six-moves.yml", "title: 某县“消薄”六项实招", "title: 某县“消薄”七项实招"),
+    "case summary": ("content/cases/county-six-moves.yml", "summary: 某县坚持", "summary: 某县始终坚持"),
+    "case tags": ("content/cases/jinzhong-six-focus.yml", "tags: [组织建设,", "tags: [组织建设, 消薄,"),
+    "case region": ("content/cases/county-six-moves.yml", "region: 某省/某市/某县", "region: 某省/某市/另一县"),
+    "case date": ("content/cases/jinzhong-six-focus.yml", "date: 2023-03-31", "date: 2023-04-01"),
+    "case model": ("content/cases/county-six-moves.yml", "model: six-practical-moves", "model: six-focus-six-solve"),
+    "model name": ("content/models/six-practical-moves.yml", "name: 六项实招", "name: 六项好招"),
+    "series name": ("content/series.yml", "name: 山西省乡村振兴简报", "name: 山西省乡村振兴工作简报"),
+    "first issue's total": ("content/briefings/2023/007.yml", "total: 62", "total: 61"),
+}
+
+
+@pytest.mark.parametrize("change", sorted(CHANGES))
+def test_every_changed_page_has_a_new_fingerprint(tmp_path, change):
+    project = copy_sample(tmp_path / "project")
+    write(project / "content/briefings/2023/008.yml", SECOND_ISSUE)
+    before, before_fp = render(project)
+    path, old, new = CHANGES[change]
+    edit(project / path, old, new)
+    if change == "first issue's total":  # keep the numbering consistent
+        edit(project / "content/briefings/2023/008.yml", "total: 63", "total: 62")
+    after, after_fp = render(project)
+    cached = set(before_fp) & set(after_fp)
+    assert cached, "no cached page"
+    changed = {p for p in cached if before[p] != after[p]}
+    assert changed, f"{change}: no cached page changed, the test proves nothing"
+    stale = sorted(p for p in changed if before_fp[p] == after_fp[p])
+    assert stale == [], f"{change}: pages changed but kept their fingerprint"
+
+
+def test_unchanged_pages_are_taken_from_the_previous_build(tmp_path):
+    from generator.build import _extra, build
+    from generator.charts import ChartRenderer
+
+    project = copy_sample(tmp_path / "project")
+    build(Settings.create(project, pdf=False))
+    edit(project / "content/briefings/2023/007.yml", "printed_date: 2023-03-31", "printed_date: 2023-04-01")
+    settings = Settings.create(project, pdf=False)
+    checked = check(settings)
+    options = RenderOptions(extra=_extra(settings), docs_dir=settings.docs_dir, cache_dir=settings.cache_dir)
+    charts = ChartMaker(checked.site.data, ChartRenderer(settings.cache_dir / "charts"))
+    env = make_env(settings.templates_dir, options, checked.figures, charts)
+    pages = render_pages(checked.site, env, options)
+    assert env.page_cache.hits > 0
+    assert charts.used_anywhere  # region pages taken from the previous build still need the chart scripts
+    assert re.search(r"2023年4月1日印发", pages["briefings/sxxczx/2023/007/index.md"])
