@@ -17,7 +17,6 @@ from ruamel.yaml import YAML
 from .config import Settings
 from .errors import Report, UsageError
 from .pages import default_templates
-from .search import compact_search_index
 from .yamlsrc import load_yaml
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -115,13 +114,29 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+_JIEBA_PRISTINE: tuple[dict[str, int], int] | None = None
+
+
 def _quiet_jieba(cache_dir: Path) -> None:
-    """jieba logs to stderr and caches in /tmp: keep it quiet and inside build/."""
+    """jieba logs to stderr and caches in /tmp: keep it quiet and inside build/; start each build afresh.
+
+    Material loads the user dictionary into jieba's global tokenizer on every build, and
+    each load adds the words' frequencies to the total again: a second build in one
+    process (`jianbao serve`, a test run) would segment, and index, differently.
+    """
+    global _JIEBA_PRISTINE
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
     cache_dir.mkdir(parents=True, exist_ok=True)
     jieba.dt.tmp_dir = str(cache_dir)
+    if _JIEBA_PRISTINE is None:  # the main dictionary alone, whatever was loaded into jieba.dt so far
+        fresh = jieba.Tokenizer(jieba.dt.dictionary)
+        fresh.tmp_dir = str(cache_dir)
+        fresh.initialize()
+        _JIEBA_PRISTINE = (fresh.FREQ, fresh.total)
+    jieba.dt.check_initialized()
+    jieba.dt.FREQ, jieba.dt.total = dict(_JIEBA_PRISTINE[0]), _JIEBA_PRISTINE[1]
 
 
 def run_mkdocs(config_file: Path, *, strict: bool = False) -> list[str]:
@@ -139,7 +154,6 @@ def run_mkdocs(config_file: Path, *, strict: bool = False) -> list[str]:
     try:
         config = load_config(config_file=str(config_file), strict=strict)
         mkdocs_build(config)
-        compact_search_index(Path(config.site_dir), config_file.parent / "cache")
     except MkDocsException as exc:
         raise UsageError(f"MkDocs 构建失败：{exc}") from exc
     finally:

@@ -23,7 +23,7 @@ from xml.etree import ElementTree
 
 import pytest
 from click.testing import CliRunner
-from conftest import write
+from conftest import REPO, write
 
 import generator.build as build_module
 from generator.build import build, recover_site
@@ -293,3 +293,24 @@ def test_damaged_cache_is_rebuilt(mini, tmp_path, monkeypatch):
         for svg in path.read_text(encoding="utf-8").split('<div class="jb-chart-static">')[1:]:
             ElementTree.fromstring(svg.split("</div>", 1)[0])  # every inlined SVG is whole
     # Damaged cache files the build did not need may stay; the next one it needs is rendered again.
+
+
+def test_builds_in_one_process_equal_a_fresh_build(mini, tmp_path):
+    """`jianbao serve` builds again and again in one process: the site must not drift.
+
+    (Each build loads the search dictionary into jieba again; found by the damaged-cache test,
+    whose in-process and fresh builds segmented 万元以上 differently.)
+    """
+    import jieba
+
+    write(mini / "data/villages/t.csv", TABLE)
+    write(mini / "data/indicators.yml", INDICATORS)
+    userdict = REPO / "site_templates/search/userdict.txt"
+    for _ in range(40):  # what forty earlier builds in this process did
+        jieba.load_userdict(str(userdict))
+    build(Settings.create(mini, pdf=False))
+    in_process = tree(mini / "site")
+    result = subprocess.run([sys.executable, "-c", "from generator.cli import main; main()", "build", "--project", str(mini), "--no-pdf"],
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert tree(mini / "site") == in_process
