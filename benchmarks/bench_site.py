@@ -77,6 +77,8 @@ def _instrument() -> None:
     import generator.yamlcache as yamlcache
 
     def wrap(owner, name, seconds=None, counter=None, after=None):
+        if not hasattr(owner, name):  # a stage the pipeline does not run (e.g. index compaction is off)
+            return
         original = getattr(owner, name)
 
         def wrapper(*args, **kwargs):
@@ -385,6 +387,10 @@ def run(args: argparse.Namespace, work: Path, project: Path) -> None:
     if index:
         out(f"search index: {fmt_bytes(index['bytes'])}, {index['documents']} entries (Material wrote "
             f"{fmt_bytes(index['bytes_before'])}, {index['documents_before']} entries; the floor's: {fmt_bytes(floor['index_bytes'])})")
+    else:  # Material's own index, not post-processed
+        written = site / "search" / "search_index.json"
+        size = written.stat().st_size if written.is_file() else 0
+        out(f"search index: {fmt_bytes(size)} (Material's own; the floor's: {fmt_bytes(floor['index_bytes'])})")
 
     incremental, inc_usage = jianbao_build(project, site, change=True, env=env)
     second = incremental["second"]  # the first build of that process is one more warm build
