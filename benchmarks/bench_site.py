@@ -37,6 +37,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -451,6 +452,8 @@ def serve_check(project: Path, env: dict) -> str:
         for line in process.stdout:
             if "预览地址" in line:
                 break
+        # Keep reading what serve prints (progress, warnings): a full pipe would block its rebuilds.
+        threading.Thread(target=process.stdout.read, daemon=True).start()
         changed = change_one_issue(project)
         text = changed.read_text(encoding="utf-8")
         copies = "201" if "copies: 201" in text else "200"

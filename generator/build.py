@@ -8,6 +8,7 @@ a temporary folder that replaces site/ only when the build is complete.
 from __future__ import annotations
 
 import ctypes
+import hashlib
 import datetime as dt
 import errno
 import os
@@ -24,7 +25,7 @@ from .content import Project, load_project
 from .errors import ContentError, FileSystemError, JianbaoError, Level, Report, UsageError
 from .mkdocs_run import IFRAME_WORKER_SHIM, find_iframe_worker, run_mkdocs, write_mkdocs_config
 from .charts import ChartRenderer, cached_vega_bundle
-from .data import load_data
+from .data import Data, load_data
 from .figures import Figures, check_charts, check_figures, check_highlights
 from .indicators import indicators_csv
 from .printing import pdf_available, write_issue_files
@@ -104,7 +105,7 @@ def _write(settings: Settings, checked: Checked, result: BuildResult, progress: 
         if charts.used_anywhere:
             files[VEGA_BUNDLE] = cached_vega_bundle(settings.cache_dir).encode("utf-8")
         if not checked.site.data.indicators.empty:
-            files["data/indicators.csv"] = indicators_csv(checked.site.data.indicators)
+            files["data/indicators.csv"] = _indicators_csv(checked.site.data)
         files.update(read_assets(settings.templates_dir))
         if settings.offline:
             files[IFRAME_WORKER_SHIM] = find_iframe_worker(settings).read_bytes()
@@ -128,6 +129,18 @@ def _write(settings: Settings, checked: Checked, result: BuildResult, progress: 
         replace_dir(staging, settings.site_dir)
     finally:
         _remove_quietly(staging)
+
+
+_csv_memo: dict[str, str] = {}  # data digest → data/indicators.csv: `jianbao serve` rebuilds with the same data
+
+
+def _indicators_csv(data: Data) -> str:
+    if not data.digest:
+        return indicators_csv(data.indicators)
+    if data.digest not in _csv_memo:
+        _csv_memo.clear()
+        _csv_memo[data.digest] = indicators_csv(data.indicators)
+    return _csv_memo[data.digest]
 
 
 def _extra(settings: Settings) -> dict:
@@ -161,36 +174,84 @@ def read_assets(project_templates: Path) -> dict[str, bytes]:
     return files
 
 
+# What write_tree last wrote, in this process (`jianbao serve`): path → (mtime, size, sha1 of the data, the
+# content given), and each root's set of files: a file whose stat and data are the ones written is neither
+# read nor checked again; a page given as the same object (from the page cache) is not even hashed.
+_written: dict[str, tuple[int, int, bytes, str | bytes]] = {}
+_wanted_before: dict[str, frozenset[str]] = {}
+
+
 def write_tree(root: Path, files: dict[str, str | bytes]) -> int:
     """Make root hold exactly these files; unchanged files are not rewritten."""
     written = 0
     root.mkdir(parents=True, exist_ok=True)
     wanted = set()
     root_resolved = root.resolve()  # scale: once, not per file (thousands of pages)
-    folders: dict[Path, Path] = {}  # scale: each folder resolved once; the same result as target.resolve()
+    folders: dict[Path, Path] = {}  # scale: see _resolve: the same result as target.resolve(), faster
     for name, content in files.items():
-        target = root / name
-        if target.name in ("", ".", "..") or target.is_symlink():
-            resolved = target.resolve()
-        else:
-            resolved = (folders.get(target.parent) or folders.setdefault(target.parent, target.parent.resolve())) / target.name
+        target = os.path.join(root, name) if _plain(name) else str(root / name)  # scale: pathlib only when it normalises
+        wanted.add(target)
+        known = _written.get(target)
+        if known is not None and known[3] is content and _stat_unchanged(target, known):
+            continue  # scale: no encoding, no hashing, no resolve
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        digest = hashlib.sha1(data).digest()
+        if known is not None and known[1] == len(data) and known[2] == digest and _stat_unchanged(target, known):
+            _written[target] = (*known[:3], content)
+            continue  # scale: no read, no resolve
+        path = Path(target)
+        resolved = _resolve(path, folders)  # scale
         if not resolved.is_relative_to(root_resolved) or resolved == root_resolved:
             raise JianbaoError(f"拒绝写入构建目录之外的路径：{name}")
-        wanted.add(target)
-        data = content.encode("utf-8") if isinstance(content, str) else content
-        if target.is_file() and target.read_bytes() == data:
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_file(target, data)
-        written += 1
-        if written == 1:
-            pause_point("write")
-    for path in sorted(root.rglob("*"), reverse=True):
-        if path.is_file() and path not in wanted:
-            path.unlink()
-        elif path.is_dir() and not any(path.iterdir()):
-            path.rmdir()
+        if not (path.is_file() and path.read_bytes() == data):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_file(path, data)
+            written += 1
+            if written == 1:
+                pause_point("write")
+        stat = os.stat(target)
+        _written[target] = (stat.st_mtime_ns, stat.st_size, digest, content)
+    key = str(root)
+    if _wanted_before.get(key) != wanted:  # scale: the same files as last time: nothing to remove
+        _remove_unwanted(root, wanted)  # scale: os.walk, not rglob (thousands of folders)
+        _wanted_before[key] = frozenset(wanted)
     return written
+
+
+def _plain(name: str) -> bool:
+    """Whether os.path.join gives the same path as pathlib, which drops empty and "." parts."""
+    return not (name.startswith(("/", "./")) or name.endswith(("/", "/.")) or "//" in name or "/./" in name or name in ("", "."))
+
+
+def _stat_unchanged(target: str, known: tuple) -> bool:
+    try:
+        stat = os.lstat(target)
+    except OSError:
+        return False
+    return (stat.st_mtime_ns, stat.st_size) == known[:2]
+
+
+def _resolve(path: Path, folders: dict[Path, Path]) -> Path:
+    """path.resolve(), resolving each folder once: a path that is not a link is its resolved folder / its name."""
+    if path.name in ("", ".", "..") or path == path.parent or path.is_symlink():
+        return path.resolve()
+    folder = folders.get(path.parent)
+    if folder is None:
+        folder = folders[path.parent] = _resolve(path.parent, folders)
+    return folder / path.name
+
+
+def _remove_unwanted(root: Path, wanted: set[str]) -> None:
+    """Delete the files under root not in wanted, then the folders left empty (deepest first)."""
+    for folder, subfolders, names in os.walk(root, topdown=False):
+        for name in names:
+            path = os.path.join(folder, name)
+            if path not in wanted:
+                os.unlink(path)
+        for name in subfolders:
+            path = os.path.join(folder, name)
+            if os.path.isdir(path) and not os.path.islink(path) and not os.listdir(path):
+                os.rmdir(path)
 
 
 def write_file(path: Path, data: bytes) -> None:

@@ -70,6 +70,9 @@ class Project:
 
 def shown_path(path: Path, root: Path) -> str:
     """The path as users see it in messages: relative to the project, with /."""
+    text, prefix = str(path), str(root).rstrip("/") + "/"
+    if text.startswith(prefix) and "/.." not in text and "/./" not in text:
+        return text[len(prefix):]  # scale: what relative_to gives, without pathlib (thousands of files)
     try:
         return path.relative_to(root).as_posix()
     except ValueError:
@@ -110,7 +113,7 @@ def _yaml_files(folder: Path, root: Path, report: Report, depth: int) -> list[Pa
         return []
     pattern = "*/*" if depth == 2 else "*"
     files = []
-    for path in sorted(folder.glob(pattern)):
+    for path in sorted(folder.glob(pattern), key=lambda p: p.parts):  # scale: pathlib's order, faster
         if path.is_symlink():
             report.error(shown_path(path, root), 1, 1, "不接受符号链接，请放入真实文件")
         elif path.suffix == ".yaml":

@@ -17,6 +17,7 @@ from ruamel.yaml import YAML
 from .config import Settings
 from .errors import Report, UsageError
 from .pages import default_templates
+from .search import compact_search_index
 from .yamlsrc import load_yaml
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -64,11 +65,25 @@ def build_config(settings: Settings, site_dir: Path) -> dict[str, Any]:
     if overrides.is_dir() and any(overrides.iterdir()):
         theme["custom_dir"] = str(overrides)
     config["plugins"] = _plugins(config.get("plugins"), settings)
+    config["markdown_extensions"] = _extensions(config.get("markdown_extensions"))
     if settings.offline:
         # Material's offline plugin would load this shim from a CDN; ours is a local copy.
         extra = config.setdefault("extra", {})
         extra["polyfills"] = [IFRAME_WORKER_SHIM]
     return config
+
+
+REQUIRED_EXTENSIONS = ("attr_list", "toc")  # generated pages: headings with ids ({ #s1 }), links to them
+
+
+def _extensions(extensions: Any) -> list[Any]:
+    """The project's Markdown extensions, plus those the generated pages need."""
+    if isinstance(extensions, dict):  # MkDocs also takes a mapping of name: options
+        extensions = [{name: options} if options else name for name, options in extensions.items()]
+    result = list(extensions or [])
+    names = {entry if isinstance(entry, str) else next(iter(entry), None) for entry in result if isinstance(entry, (str, dict))}
+    result += [name for name in REQUIRED_EXTENSIONS if name not in names]
+    return result
 
 
 def _plugins(plugins: Any, settings: Settings) -> list[Any]:
@@ -154,6 +169,7 @@ def run_mkdocs(config_file: Path, *, strict: bool = False) -> list[str]:
     try:
         config = load_config(config_file=str(config_file), strict=strict)
         mkdocs_build(config)
+        compact_search_index(Path(config.site_dir), config_file.parent / "cache")
     except MkDocsException as exc:
         raise UsageError(f"MkDocs 构建失败：{exc}") from exc
     finally:

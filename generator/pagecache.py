@@ -30,10 +30,11 @@ from pydantic import BaseModel
 
 from .site import CaseView, Filter, IssueView, RegionView, Site
 
-VERSION = "1"  # bump when a fingerprint function changes meaning
-CACHED = ("issue.md.j2", "case.md.j2", "region.md.j2", "cases.md.j2")
+VERSION = "2"  # bump when a fingerprint function changes meaning
+CACHED = ("issue.md.j2", "case.md.j2", "region.md.j2", "cases.md.j2", "briefings_year.md.j2", "regions.md.j2")
 
 _memory: dict[str, dict[str, tuple[str, bool, str]]] = {}  # manifest key → path → (fingerprint, charts, text)
+_standalone_memory: dict[str, str] = {}  # key → standalone HTML of an issue
 
 
 class PageCache:
@@ -46,6 +47,8 @@ class PageCache:
         self.memory = _memory.setdefault(key, {})
         self.common = common
         self.hits = 0
+        self.files = cache_dir / "standalone" if cache_dir and docs_dir else None
+        self._files_used: set[str] = set()
         self._disk: dict[str, list] | None = None
         self._dirty = False
         self._memo: dict[Any, str] = {}
@@ -95,6 +98,47 @@ class PageCache:
             self._dirty = False
         except OSError:
             pass  # a cache that cannot be written only costs time
+
+    # --- the standalone HTML of issues (printing.py), whose inputs are the issue page's plus the styles
+
+    def standalone_key(self, view: IssueView, site: Site, styles: str) -> str:
+        values = fingerprint_page("issue.md.j2", {"view": view}, site, self._memo)
+        digest = hashlib.sha256(f"standalone {VERSION}\0{self.common}\0{view.url}\0".encode("utf-8"))
+        digest.update(hashlib.sha256(styles.encode("utf-8")).digest() + values.encode("utf-8"))
+        return digest.hexdigest()
+
+    def standalone(self, key: str) -> str | None:
+        self._files_used.add(key)
+        text = _standalone_memory.get(key)
+        if text is None and self.files is not None:
+            try:
+                checksum, _, text = (self.files / f"{key}.html").read_text(encoding="utf-8").partition("\n")
+            except (OSError, UnicodeDecodeError):
+                return None
+            if hashlib.sha256(text.encode("utf-8")).hexdigest() != checksum:
+                return None  # damaged: render again
+        return text
+
+    def put_standalone(self, key: str, text: str) -> None:
+        self._files_used.add(key)
+        _standalone_memory[key] = text
+        if self.files is not None:
+            try:
+                self.files.mkdir(parents=True, exist_ok=True)
+                temporary = self.files / f".{key}.tmp-{os.getpid()}"
+                temporary.write_text(hashlib.sha256(text.encode("utf-8")).hexdigest() + "\n" + text, encoding="utf-8")
+                os.replace(temporary, self.files / f"{key}.html")
+            except OSError:
+                pass
+
+    def prune_standalone(self) -> None:
+        """Forget the standalone files of issues that changed or went."""
+        for key in [k for k in _standalone_memory if k not in self._files_used]:
+            del _standalone_memory[key]
+        if self.files is not None and self.files.is_dir():
+            for path in self.files.glob("*.html"):
+                if path.stem not in self._files_used:
+                    path.unlink(missing_ok=True)
 
     def fingerprint(self, path: str, template: str, context: dict[str, Any], site: Site) -> str | None:
         """The page's fingerprint, or None for a template that is always rendered."""
@@ -150,36 +194,62 @@ def fingerprint_page(template: str, context: dict[str, Any], site: Site, memo: d
         values = case_values(context["case"], memo)
     elif template == "region.md.j2":
         values = region_values(context["region"], context["limit"], memo)
+    elif template == "briefings_year.md.j2":
+        values = [_dump(context["series"], memo), context["year"], [issue_item(v, memo) for v in context["issues"]]]
+    elif template == "regions.md.j2":
+        values = region_tree(site.top_regions)
     else:  # cases.md.j2: the case index and the filter pages
         values = filter_values(site, context["current"], context["cases"], context["limit"], memo)
-    return json.dumps(values, ensure_ascii=False, sort_keys=True, default=str)
+    return json.dumps(values, ensure_ascii=False, default=str)
 
 
-# Models are shared by the builds of one process (`jianbao serve`): their JSON is kept, with
+# Models are shared by the builds of one process (`jianbao serve`): the digest of their JSON is kept, with
 # the model itself, so its id cannot be taken by another object while the entry exists.
 _dumps: OrderedDict[int, tuple[BaseModel, str]] = OrderedDict()
 
 
 def _dump(model: BaseModel | None, memo: dict) -> str | None:
+    """A digest of the model's JSON: the fingerprints stay short, so hashing them is cheap."""
     if model is None:
         return None
     known = _dumps.get(id(model))
     if known is None or known[0] is not model:
-        known = (model, model.model_dump_json())
+        known = (model, hashlib.sha1(model.model_dump_json().encode("utf-8")).hexdigest())
         _dumps[id(model)] = known
         while len(_dumps) > 50_000:
             _dumps.popitem(last=False)
     return known[1]
 
 
-def issue_item(view: IssueView) -> list:
-    """What an issue's line in a list shows (issue_item in _macros.j2)."""
-    return [view.url, view.series.name, view.issue.year, view.number_line, str(view.issue.date), view.title]
+def issue_item(view: IssueView, memo: dict) -> str:
+    """What an issue's line in a list shows (issue_item in _macros.j2), as JSON."""
+    key = ("issue", id(view))  # scale: a view is in many lists; the memo lives for one build, as the views do
+    if key not in memo:
+        memo[key] = json.dumps([view.url, view.series.name, view.issue.year, view.number_line, str(view.issue.date), view.title],
+                               ensure_ascii=False)
+    return memo[key]
 
 
-def case_card(view: CaseView) -> list:
-    """What a case's card shows (case_card in _macros.j2)."""
-    return [view.url, view.case.title, view.case.region, str(view.case.date), view.model.model.name if view.model else None, view.case.summary]
+def case_card(view: CaseView, memo: dict) -> str:
+    """What a case's card shows (case_card in _macros.j2), as JSON."""
+    key = ("case", id(view))
+    if key not in memo:
+        model = view.model.model.name if view.model else None
+        memo[key] = json.dumps([view.url, view.case.title, view.case.region, str(view.case.date), model, view.case.summary],
+                               ensure_ascii=False)
+    return memo[key]
+
+
+def region_tree(regions: list[RegionView]) -> list:
+    """What the region index shows of each region, down the tree."""
+    return [[r.url, r.name, len(r.all_cases()), region_tree(r.children)] for r in regions]
+
+
+def _filter_link(item: Filter, memo: dict) -> str:
+    key = ("filter", id(item))
+    if key not in memo:
+        memo[key] = json.dumps([item.kind, item.value, item.label, item.url, len(item.cases)], ensure_ascii=False)
+    return memo[key]
 
 
 def issue_values(view: IssueView, memo: dict) -> list:
@@ -190,7 +260,7 @@ def issue_values(view: IssueView, memo: dict) -> list:
 
 def case_values(view: CaseView, memo: dict) -> list:
     model = [view.model.url, view.model.model.name] if view.model else None
-    return [_dump(view.case, memo), view.url, model, [issue_item(v) for v in view.issues], [case_card(v) for v in view.related]]
+    return [_dump(view.case, memo), view.url, model, [issue_item(v, memo) for v in view.issues], [case_card(v, memo) for v in view.related]]
 
 
 def region_values(region: RegionView, limit: int, memo: dict) -> list:
@@ -200,7 +270,7 @@ def region_values(region: RegionView, limit: int, memo: dict) -> list:
         [[row.indicator, row.name, row.unit, row.values] for row in region.table],
         [_dump(decl, memo) for decl in region.charts],
         [[child.url, child.name] for child in region.children],
-        len(cases), [case_card(v) for v in cases[:limit]], limit,
+        len(cases), [case_card(v, memo) for v in cases[:limit]], limit,
     ]
 
 
@@ -209,8 +279,8 @@ def filter_values(site: Site, current: Filter | None, cases: list[CaseView], lim
     for kind in ("model", "region", "tag", "year"):
         key = ("nav", kind, current.value if current is not None and kind == "region" and current.kind == "region" else None)
         if key not in memo:
-            memo[key] = [[item.kind, item.value, item.label, item.url, len(item.cases)] for item in site.filter_links(kind, current)]
+            memo[key] = [_filter_link(item, memo) for item in site.filter_links(kind, current)]
         nav.append(memo[key])
     shown = cases[:limit] if limit else cases
     here = [current.kind, current.value, current.label, current.url] if current is not None else None
-    return [here, nav, len(cases), limit, [case_card(v) for v in shown]]
+    return [here, nav, len(cases), limit, [case_card(v, memo) for v in shown]]

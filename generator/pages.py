@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+from jinja2 import BytecodeCache, ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+from jinja2.bccache import Bucket
 from markupsafe import Markup
 
 from . import text as texts
@@ -128,6 +129,23 @@ md_escape = texts.md_escape
 yaml_str = texts.front_matter_str
 
 
+class _MemoryBytecodeCache(BytecodeCache):
+    """Compiled templates kept between the builds of one process (`jianbao serve`), checked by their source."""
+
+    def __init__(self) -> None:
+        self.codes: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self.codes:
+            bucket.bytecode_from_string(self.codes[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.codes[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = _MemoryBytecodeCache()
+
+
 def make_env(project_templates: Path | None, options: RenderOptions, figures: Figures | None = None, charts: ChartMaker | None = None) -> Environment:
     """The Jinja environment for page templates (trusted: the project's own files)."""
     expand = figures.expand if figures else (lambda text: text)
@@ -140,6 +158,7 @@ def make_env(project_templates: Path | None, options: RenderOptions, figures: Fi
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=_COMPILED,  # scale: not compiled again on each rebuild
     )
     store = MarkdownStore(options.cache_dir / "markdown.json" if options.cache_dir else None)
     env.markdown_store = store  # type: ignore[attr-defined] - saved by render_pages

@@ -200,12 +200,20 @@ def write_issue_files(site: Site, env: Environment, out_dir: Path, *, pdf: bool,
     styles = read_styles(env)
     written: list[Path] = []
     pending: list[tuple[IssueView, str]] = []
+    cache = getattr(env, "page_cache", None)  # scale: an unchanged issue's file is not rendered again
     for view in site.issues:
-        html = render_standalone(view, env, styles)
+        key = cache.standalone_key(view, site, styles) if cache is not None else None
+        html = cache.standalone(key) if key is not None else None
+        if html is None:
+            html = render_standalone(view, env, styles)
+            if key is not None:
+                cache.put_standalone(key, html)
         target = _inside(out_dir, f"{view.url}{view.file_stem}.html")
         _write_text(target, html)
         written.append(target)
         pending.append((view, html))
+    if cache is not None:
+        cache.prune_standalone()
     if not pdf or not pending:
         return written
     available, message = pdf_available()

@@ -9,8 +9,9 @@ page. So the index holds what finds a page, not the whole page:
 
 - issue and case pages are excluded from Material's own indexing (front matter
   `search: exclude`); instead render_pages writes one entry per page
-  (search_entries: title; for a case its region, model, tags, section headings
-  and the domain terms it mentions; for an issue its date and domain terms) to
+  (search_entries: title; for a case its summary, region, model, tags, section headings
+  and the domain terms it mentions; for an issue the domain terms of its own
+  articles — its case articles have their entries) to
   ENTRIES, and compact_search_index adds them to the index after MkDocs, each
   segmented by jieba exactly as Material's plugin does (U+200B between words).
   The domain terms are the words of the project's search dictionary
@@ -37,7 +38,8 @@ import json
 import os
 import re
 import urllib.parse
-from collections.abc import Iterable
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,42 +90,75 @@ def page_location(url: str, offline: bool) -> str:
     return urllib.parse.quote(url + "index.html" if offline else url)
 
 
+COMMON_SHARE = 0.5  # a dictionary word found in more than half of the pages finds nothing in particular
+COMMON_MIN_PAGES = 20
+
+
 def search_entries(site: Site, terms: list[str], *, offline: bool = False) -> list[dict[str, str]]:
-    """One entry {location, title, text} per issue and case page, text not yet segmented."""
+    """One entry {location, title, text} per issue and case page, text not yet segmented.
+
+    An issue's entry holds what its case articles do not (the cases have their own
+    entries); in a site of more than COMMON_MIN_PAGES such pages, dictionary words found
+    in more than half of them are left out (they would only make every entry longer).
+    """
     several_series = len(site.series) > 1
-    entries = [_issue_entry(view, terms, offline, several_series) for view in site.issues]
-    entries += [_case_entry(view, terms, offline) for view in site.cases]
+    terms_key = "\0".join(terms)
+    drafts = [_remembered((view.issue, view.series.name, view.number_line, view.title, several_series, offline, terms_key),
+                          lambda view=view: _issue_entry(view, terms, offline, several_series)) for view in site.issues]
+    drafts += [_remembered((view.case, view.model.model.name if view.model else None, offline, terms_key),
+                           lambda view=view: _case_entry(view, terms, offline)) for view in site.cases]
+    counts: dict[str, int] = {}
+    for _, found, _ in drafts:
+        for term in found:
+            counts[term] = counts.get(term, 0) + 1
+    common = {t for t, n in counts.items() if n > COMMON_SHARE * len(drafts)} if len(drafts) > COMMON_MIN_PAGES else set()
+    entries = []
+    for entry, found, parts in drafts:
+        words = "、".join(term for term in found if term not in common)
+        entry["text"] = "；".join(part for part in [*parts, words] if part)
+        entries.append(entry)
     return entries
 
 
-def _issue_entry(view: IssueView, terms: list[str], offline: bool, several_series: bool) -> dict[str, str]:
+# Entries by their page's model (shared by the builds of one process, `jianbao serve`) and what else
+# they read; the model is kept with the entry, so its id cannot be taken by another object meanwhile.
+_entries: OrderedDict[tuple, tuple[object, tuple[dict, list[str], list[str]]]] = OrderedDict()
+
+
+def _remembered(inputs: tuple, make: Callable[[], tuple[dict, list[str], list[str]]]) -> tuple[dict, list[str], list[str]]:
+    model, *rest = inputs
+    key = (id(model), *rest)
+    known = _entries.get(key)
+    if known is None or known[0] is not model:
+        known = _entries[key] = (model, make())
+        while len(_entries) > 20_000:
+            _entries.popitem(last=False)
+    entry, found, parts = known[1]
+    return dict(entry), found, parts
+
+
+def _issue_entry(view: IssueView, terms: list[str], offline: bool, several_series: bool) -> tuple[dict, list[str], list[str]]:
     issue = view.issue
-    title = f"{issue.year} 年{view.number_line}：{view.title}"
+    number = view.number_line.split("（", 1)[0]  # 第 7 期, without 总第 N 期
+    title = f"{issue.year} 年{number}：{view.title}"
     if several_series:
         title = f"{view.series.name} {title}"
-    texts = []
-    for article in view.articles:
-        texts.append(article.title)
-        if article.case is not None:
-            texts.append(_case_text(article.case))
-        elif article.body:
-            texts.append(article.body)
-    date = f"{issue.date.year} 年 {issue.date.month} 月 {issue.date.day} 日"
-    text = "；".join([date, "、".join(found_terms("\n".join(texts), terms))])
-    return {"location": page_location(view.url, offline), "title": title, "text": text.strip("；")}
+    texts = [article.body or "" for article in view.articles if article.case is None]
+    found = found_terms("\n".join(texts), terms) if texts else []
+    return {"location": page_location(view.url, offline), "title": title}, found, []
 
 
-def _case_entry(view: CaseView, terms: list[str], offline: bool) -> dict[str, str]:
+def _case_entry(view: CaseView, terms: list[str], offline: bool) -> tuple[dict, list[str], list[str]]:
     case = view.case
-    headings = [section.heading for section in case.sections]
     parts = [
+        case.summary,  # SPEC §3: the summary is what lists and search results show
         case.region.replace("/", " "),
         view.model.model.name if view.model else "",
         "、".join(case.tags),
-        "、".join(headings),
-        "、".join(term for term in found_terms(_case_text(view), terms) if term not in case.tags),
+        "、".join(section.heading for section in case.sections),
     ]
-    return {"location": page_location(view.url, offline), "title": case.title, "text": "；".join(p for p in parts if p)}
+    found = [term for term in found_terms(_case_text(view), terms) if term not in case.tags]
+    return {"location": page_location(view.url, offline), "title": case.title}, found, parts
 
 
 def _case_text(view: CaseView) -> str:

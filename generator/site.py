@@ -7,6 +7,7 @@ these views (never raw YAML), so a page can only show what was validated.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -332,6 +333,20 @@ def _assign_related(views: list[CaseView], limit: int = 5) -> None:
     the region path; ties by id. Computed with arrays, a row of scores per case: comparing
     every pair in Python took seconds for a thousand cases.
     """
+    key = hashlib.sha1(repr([(v.case.id, v.case.model, sorted(set(v.case.tags)), v.case.region) for v in views]).encode("utf-8")).digest()
+    known = _related_memo.get((key, limit))
+    if known is None:
+        known = _related_indexes(views, limit)
+        _related_memo.clear()  # scale: only the last result: `jianbao serve` rebuilds with the same cases
+        _related_memo[(key, limit)] = known
+    for view, indexes in zip(views, known):
+        view.related = [views[j] for j in indexes]
+
+
+_related_memo: dict[tuple[bytes, int], list[list[int]]] = {}
+
+
+def _related_indexes(views: list[CaseView], limit: int) -> list[list[int]]:
     import numpy as np
 
     count = len(views)
@@ -350,12 +365,14 @@ def _assign_related(views: list[CaseView], limit: int = 5) -> None:
                         for i, p in enumerate(parts)] for k in range(levels)], dtype=np.int64).reshape(levels, count)
     rank = np.empty(count, dtype=np.int64)
     rank[sorted(range(count), key=lambda i: views[i].case.id)] = np.arange(count)
-    for i, view in enumerate(views):
+    related = []
+    for i in range(count):
         score = 3 * ((model == model[i]) & (model[i] >= 0)) + tags @ tags[i] + (region == region[:, i : i + 1]).sum(axis=0)
         score[i] = 0
         candidates = np.flatnonzero(score > 0)
         order = np.lexsort((rank[candidates], -score[candidates]))[:limit]
-        view.related = [views[j] for j in candidates[order]]
+        related.append([int(j) for j in candidates[order]])
+    return related
 
 
 def _filters(cases: list[CaseView], models: dict[str, ModelView], regions: dict[str, RegionView]) -> dict[str, list[Filter]]:

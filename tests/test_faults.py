@@ -29,7 +29,7 @@ import generator.build as build_module
 from generator.build import build, recover_site
 from generator.cli import main
 from generator.config import Settings
-from generator.errors import FileSystemError, UsageError
+from generator.errors import FileSystemError, JianbaoError, UsageError
 from generator.printing import pdf_available
 
 pytestmark = pytest.mark.e2e
@@ -314,3 +314,24 @@ def test_builds_in_one_process_equal_a_fresh_build(mini, tmp_path):
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]
     assert tree(mini / "site") == in_process
+
+
+def test_write_tree_notices_files_changed_between_builds(tmp_path):
+    """In one process write_tree trusts a file's stat: a file edited or replaced since is checked again."""
+    from generator.build import write_tree
+
+    docs = tmp_path / "docs"
+    pages = {"a/index.md": "第一页\n", "b/index.md": "第二页\n"}
+    assert write_tree(docs, pages) == 2
+    assert write_tree(docs, pages) == 0  # unchanged: nothing rewritten
+    (docs / "a/index.md").write_text("被改过的内容，长度也不同\n", encoding="utf-8")
+    assert write_tree(docs, pages) == 1
+    assert (docs / "a/index.md").read_text(encoding="utf-8") == "第一页\n"
+    (docs / "b/index.md").unlink()
+    (docs / "b/index.md").symlink_to(tmp_path / "elsewhere.md")
+    with pytest.raises(JianbaoError, match="拒绝写入构建目录之外的路径"):
+        write_tree(docs, pages)
+    assert not (tmp_path / "elsewhere.md").exists()
+    (docs / "b/index.md").unlink()
+    assert write_tree(docs, {"a/index.md": "第一页\n"}) == 0
+    assert not (docs / "b").exists()  # no longer wanted: its folder is removed

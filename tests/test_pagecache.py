@@ -17,6 +17,7 @@ from generator.build import check
 from generator.config import Settings
 from generator.pagecache import PageCache
 from generator.pages import ChartMaker, RenderOptions, make_env, render_pages
+from generator.printing import read_styles, render_standalone
 
 SECOND_ISSUE = """
 series: sxxczx
@@ -57,6 +58,11 @@ def render(project: Path) -> tuple[dict[str, str], dict[str, str]]:
     env = make_env(settings.templates_dir, options, checked.figures, ChartMaker(checked.site.data, None))
     env.page_cache = Recorder(env.page_cache)
     pages = render_pages(checked.site, env, options)
+    styles = read_styles(env)
+    for view in checked.site.issues:  # the standalone files: cached by the same inputs and the styles
+        name = f"{view.url}{view.file_stem}.html"
+        pages[name] = render_standalone(view, env, styles)
+        env.page_cache.seen[name] = env.page_cache.standalone_key(view, checked.site, styles)
     return pages, env.page_cache.seen
 
 
