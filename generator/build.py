@@ -42,6 +42,7 @@ class BuildResult:
     pages: int = 0
     written: int = 0
     timings: dict[str, float] = field(default_factory=dict)
+    dirty: bool = False  # MkDocs rebuilt only the changed pages, in place (Settings.dirty)
 
 
 @dataclass
@@ -110,25 +111,44 @@ def _write(settings: Settings, checked: Checked, result: BuildResult, progress: 
         if settings.offline:
             files[IFRAME_WORKER_SHIM] = find_iframe_worker(settings).read_bytes()
     result.pages = sum(1 for name in files if name.endswith(".md"))
+    key = (str(settings.docs_dir), str(settings.site_dir))
+    same_pages = _pages_before.pop(key, None) == set(files)  # forgotten until this build succeeds
     with _timed(timings, "write"):
         result.written = write_tree(settings.docs_dir, files)
     progress("MkDocs 构建站点")
+    if settings.dirty and same_pages and (settings.site_dir / "index.html").is_file():
+        result.dirty = True  # `jianbao serve`: pages rebuilt in place, only those whose Markdown changed
+        _run_mkdocs(settings, checked, settings.site_dir, timings, dirty=True)
+        with _timed(timings, "print"):
+            write_issue_files(checked.site, env, settings.site_dir, pdf=False, cache_dir=settings.cache_dir, report=checked.report)
+        _pages_before[key] = set(files)
+        return
     staging = settings.site_dir.parent / f".{settings.site_dir.name}.tmp-{os.getpid()}"
     _remove(staging)
     try:
-        with _timed(timings, "mkdocs"):
-            config = write_mkdocs_config(settings, staging)
-            warnings = run_mkdocs(config, strict=settings.strict)
-        for message in warnings:
-            checked.report.warning("mkdocs.yml", 1, 1, f"MkDocs：{message}")
+        _run_mkdocs(settings, checked, staging, timings)
         pause_point("mkdocs")
         progress("生成 PDF 和单文件 HTML")
         with _timed(timings, "print"):
             write_issue_files(checked.site, env, staging, pdf=options.pdf, cache_dir=settings.cache_dir, report=checked.report)
         progress("替换 site/")
         replace_dir(staging, settings.site_dir)
+        _pages_before[key] = set(files)
     finally:
         _remove_quietly(staging)
+
+
+# (docs folder, site folder) → the files of the last successful build in this process: a dirty
+# build needs the site to hold exactly these pages (no page added or removed since).
+_pages_before: dict[tuple[str, str], set[str]] = {}
+
+
+def _run_mkdocs(settings: Settings, checked: Checked, site_dir: Path, timings: dict[str, float], *, dirty: bool = False) -> None:
+    with _timed(timings, "mkdocs"):
+        config = write_mkdocs_config(settings, site_dir)
+        warnings = run_mkdocs(config, strict=settings.strict, dirty=dirty)
+    for message in warnings:
+        checked.report.warning("mkdocs.yml", 1, 1, f"MkDocs：{message}")
 
 
 _csv_memo: dict[str, str] = {}  # data digest → data/indicators.csv: `jianbao serve` rebuilds with the same data

@@ -18,6 +18,9 @@ class Settings:
     drafts: bool = False
     strict: bool = False
     year: int | None = None  # only this year's issues (jianbao archive --year)
+    # `jianbao serve` after a change of content/ or data/ only: MkDocs rebuilds in place only the pages
+    # whose Markdown changed (when the set of pages is the same as the previous build's).
+    dirty: bool = False
 
     @classmethod
     def create(cls, project: Path | str = ".", site_dir: Path | str | None = None, **flags: bool | int | None) -> Settings:

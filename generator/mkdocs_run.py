@@ -17,7 +17,7 @@ from ruamel.yaml import YAML
 from .config import Settings
 from .errors import Report, UsageError
 from .pages import default_templates
-from .search import compact_search_index
+from .search import compact_search_index, read_search_docs
 from .yamlsrc import load_yaml
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -154,8 +154,12 @@ def _quiet_jieba(cache_dir: Path) -> None:
     jieba.dt.FREQ, jieba.dt.total = dict(_JIEBA_PRISTINE[0]), _JIEBA_PRISTINE[1]
 
 
-def run_mkdocs(config_file: Path, *, strict: bool = False) -> list[str]:
-    """Build with MkDocs in this process; return its warnings."""
+def run_mkdocs(config_file: Path, *, strict: bool = False, dirty: bool = False) -> list[str]:
+    """Build with MkDocs in this process; return its warnings.
+
+    dirty: build over the site already there, only the pages whose Markdown is newer than
+    their HTML (MkDocs' own dirty build); the search index keeps the other pages' entries.
+    """
     _quiet_jieba(config_file.parent / "cache")
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
@@ -168,8 +172,10 @@ def run_mkdocs(config_file: Path, *, strict: bool = False) -> list[str]:
     logger.propagate = False
     try:
         config = load_config(config_file=str(config_file), strict=strict)
-        mkdocs_build(config)
-        compact_search_index(Path(config.site_dir), config_file.parent / "cache")
+        site_dir = Path(config.site_dir)
+        previous = read_search_docs(site_dir) if dirty else None
+        mkdocs_build(config, dirty=dirty)
+        compact_search_index(site_dir, config_file.parent / "cache", previous=previous)
     except MkDocsException as exc:
         raise UsageError(f"MkDocs 构建失败：{exc}") from exc
     finally:

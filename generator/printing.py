@@ -302,5 +302,8 @@ def _inside(root: Path, name: str) -> Path:
 
 
 def _write_text(path: Path, text: str) -> None:
+    data = text.encode("utf-8")
+    if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
+        return  # a dirty build over the previous site (`jianbao serve`): unchanged
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8", newline="\n")
+    path.write_bytes(data)

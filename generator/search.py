@@ -183,9 +183,20 @@ class IndexStats:
     segmented: int = 0  # entries segmented with jieba (the others came from the cache)
 
 
-def compact_search_index(site_dir: Path, cache_dir: Path | None = None) -> IndexStats | None:
+def read_search_docs(site_dir: Path) -> list[dict] | None:
+    """The documents of site_dir's search index as it is now (None without a readable one)."""
+    try:
+        docs = json.loads((site_dir / INDEX_JSON).read_text(encoding="utf-8")).get("docs")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return docs if isinstance(docs, list) else None
+
+
+def compact_search_index(site_dir: Path, cache_dir: Path | None = None, previous: list[dict] | None = None) -> IndexStats | None:
     """Rewrite site_dir's search index in place, adding the ENTRIES of issue and case pages.
 
+    previous: after a dirty build (Material indexed only the pages it built again), the
+    documents of the index before it; those of the other pages are kept.
     None when the site has no search index (the search plugin is off).
     """
     entries_file = site_dir / ENTRIES
@@ -198,7 +209,10 @@ def compact_search_index(site_dir: Path, cache_dir: Path | None = None) -> Index
     index = json.loads(raw)
     stats = IndexStats(documents_before=len(index.get("docs", [])), bytes_before=len(raw))
     segmenter = Segmenter(cache_dir / SEGMENT_CACHE if cache_dir else None)
-    docs = lean_documents(index.get("docs", []))
+    docs = index.get("docs", [])
+    if previous is not None:
+        docs = _merge(previous, docs, {entry["location"] for entry in entries})
+    docs = lean_documents(docs)
     indexed = {str(doc.get("location", "")).split("#")[0] for doc in docs}
     for entry in entries:
         if entry["location"] in indexed:
@@ -220,6 +234,15 @@ def compact_search_index(site_dir: Path, cache_dir: Path | None = None) -> Index
         script.write_text(JS_PREFIX + text, encoding="utf-8")
     stats.documents, stats.bytes, stats.segmented = len(docs), len(data), segmenter.segmented
     return stats
+
+
+def _merge(previous: list[dict], rebuilt: list[dict], entry_pages: set[str]) -> list[dict]:
+    """previous's documents of pages neither rebuilt nor given an entry now, then rebuilt's."""
+    def page(doc: dict) -> str:
+        return str(doc.get("location", "")).split("#")[0]
+
+    replaced = {page(doc) for doc in rebuilt} | entry_pages
+    return [doc for doc in previous if isinstance(doc, dict) and page(doc) not in replaced] + rebuilt
 
 
 def lean_documents(docs: list[dict]) -> list[dict]:

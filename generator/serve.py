@@ -11,6 +11,7 @@ import functools
 import http.server
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -83,28 +84,39 @@ def rebuild(settings: Settings) -> bool:
             pass
         return False
     print_report(result.report)
-    click.echo(f"已重新构建：{result.pages} 个页面，改写 {result.written} 个文件")
+    how = "，MkDocs 只重建了改动的页面" if result.dirty else ""
+    click.echo(f"已重新构建：{result.pages} 个页面，改写 {result.written} 个文件{how}")
     return True
+
+
+def _only_content(settings: Settings, changed: set[str]) -> bool:
+    """Whether only content/ and data/ changed: then MkDocs rebuilds only the pages that changed.
+
+    A change of the templates or mkdocs.yml can change every page: a full build.
+    """
+    folders = [str(settings.project / name) + "/" for name in ("content", "data")]
+    return all(path.startswith(tuple(folders)) for path in changed)
 
 
 def serve(settings: Settings, port: int, *, poll: float = 1.0, stop: threading.Event | None = None) -> None:
     """Serve until interrupted (or until stop is set, for tests)."""
     settings = Settings(**{**settings.__dict__, "pdf": False})
     state = _State()
+    stamps = snapshot(settings)  # before the first build: an edit made while it runs triggers another
     rebuild(settings)
     settings.site_dir.mkdir(parents=True, exist_ok=True)
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), _handler(settings.site_dir, state))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     click.echo(f"预览地址：http://127.0.0.1:{server.server_address[1]}/  （Ctrl+C 停止）")
-    stamps = snapshot(settings)
     stop = stop or threading.Event()
     try:
         while not stop.wait(poll):
             current = snapshot(settings)
             if current != stamps:
+                changed = {path for path in current.keys() | stamps.keys() if current.get(path) != stamps.get(path)}
                 stamps = current
-                if rebuild(settings):
+                if rebuild(replace(settings, dirty=_only_content(settings, changed))):
                     state.version += 1
     except KeyboardInterrupt:
         pass

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 import urllib.request
+from dataclasses import replace
 
 import pytest
 
+from generator.build import build
 from generator.config import Settings
 from generator.serve import serve, snapshot
 
@@ -53,3 +56,81 @@ def test_snapshot_sees_watched_folders(mini):
     (mini / "data" / "x.csv").write_text("年度\n", encoding="utf-8")
     after = snapshot(Settings.create(mini))
     assert set(after) - set(before) == {str(mini / "data" / "x.csv")}
+
+
+def index_docs(site) -> list:
+    docs = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))["docs"]
+    return sorted((d["location"], d["title"], d["text"]) for d in docs)
+
+
+def test_dirty_rebuild_equals_a_full_build(sample, tmp_path):
+    """After a change of content only, serve lets MkDocs rebuild just the changed pages, in place."""
+    settings = Settings.create(sample, pdf=False)
+    build(settings)
+    about = sample / "site/about/index.html"
+    about_before = about.stat().st_mtime_ns
+    issue = sample / "content/briefings/2023/007.yml"
+    issue.write_text(issue.read_text(encoding="utf-8").replace("printed_date: 2023-03-31", "printed_date: 2023-04-01"), encoding="utf-8")
+    result = build(replace(settings, dirty=True))
+    assert result.dirty
+    assert "2023年4月1日印发" in (sample / "site/briefings/sxxczx/2023/007/index.html").read_text(encoding="utf-8")
+    assert about.stat().st_mtime_ns == about_before  # not built again
+    full = Settings.create(sample, tmp_path / "full-site", pdf=False)
+    build(full)
+    assert index_docs(sample / "site") == index_docs(tmp_path / "full-site")  # no page lost from search
+    for name in ("briefings/sxxczx/2023/007/index.html", "index.html", "briefings/sxxczx/2023/index.html"):
+        assert (sample / "site" / name).read_text(encoding="utf-8") == (tmp_path / "full-site" / name).read_text(encoding="utf-8"), name
+
+
+def test_dirty_rebuild_falls_back_to_a_full_build_when_pages_come_or_go(sample):
+    settings = Settings.create(sample, pdf=False)
+    build(settings)
+    (sample / "content/pages/new-page.md").write_text("# 新页面\n\n正文。\n", encoding="utf-8")
+    result = build(replace(settings, dirty=True))
+    assert not result.dirty
+    assert (sample / "site/new-page/index.html").is_file()
+    (sample / "content/pages/new-page.md").unlink()
+    assert not build(replace(settings, dirty=True)).dirty
+    assert not (sample / "site/new-page").exists()
+
+
+@pytest.mark.parametrize("changed, dirty", [
+    (["content/briefings/2023/007.yml"], True),
+    (["data/villages/a.csv", "content/cases/x.yml"], True),
+    (["site_templates/pages/issue.md.j2"], False),
+    (["content/briefings/2023/007.yml", "mkdocs.yml"], False),
+])
+def test_serve_builds_dirty_only_after_content_or_data_changes(tmp_path, changed, dirty):
+    from generator.serve import _only_content
+
+    settings = Settings.create(tmp_path)
+    assert _only_content(settings, {str(tmp_path / name) for name in changed}) is dirty
+
+
+def test_an_edit_during_the_first_build_is_not_missed(mini, monkeypatch):
+    import generator.serve as serving
+
+    path = mini / "content/briefings/2024/001.yml"
+    calls = []
+    real = serving.rebuild
+
+    def rebuild(settings):
+        ok = real(settings)
+        if not calls:  # the user saves a file while the first build runs
+            path.write_text(path.read_text(encoding="utf-8").replace("文章1", "构建时改的标题"), encoding="utf-8")
+        calls.append(settings.dirty)
+        return ok
+
+    monkeypatch.setattr(serving, "rebuild", rebuild)
+    stop = threading.Event()
+    thread = threading.Thread(target=serve, args=(Settings.create(mini, pdf=False), 0), kwargs={"poll": 0.1, "stop": stop}, daemon=True)
+    thread.start()
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline and len(calls) < 2:
+            time.sleep(0.1)
+    finally:
+        stop.set()
+        thread.join(timeout=30)
+    assert calls == [False, True]  # a second build, MkDocs rebuilding only what changed
+    assert "构建时改的标题" in (mini / "site/briefings/demo/2024/001/index.html").read_text(encoding="utf-8")
