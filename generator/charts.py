@@ -24,9 +24,7 @@ import json
 import math
 import os
 import re
-import tempfile
 from xml.etree import ElementTree
-from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
@@ -36,7 +34,9 @@ import altair as alt
 import pandas as pd
 import vl_convert as vlc
 
+from generator.buildcache import BuildCache
 from generator.errors import JianbaoError
+from generator.files import write_cache_file
 from generator.models import ChartDecl
 
 # Families tried in order; the first one installed wins, in vl-convert and in browsers.
@@ -379,11 +379,6 @@ class ChartInputRows(Protocol):
     digest: str
 
 
-SPECS_IN_MEMORY = 4096  # a spec is a few KB
-_memory_specs: OrderedDict[str, dict[str, Any]] = OrderedDict()
-_on_disk: set[tuple[Path, str]] = set()  # (folder, key) known to be in a cache folder
-
-
 @functools.cache
 def _builder_fingerprint() -> str:
     """Besides its inputs, a built spec depends on this module's code and on Altair."""
@@ -403,29 +398,28 @@ class ChartSpecs:
     nothing) the folder is only read.
     """
 
-    def __init__(self, cache_dir: Path | None = None, *, write: bool = True) -> None:
+    def __init__(self, cache_dir: Path | None = None, cache: BuildCache | None = None, *, write: bool = True,
+                 pending: dict[Path, str | bytes] | None = None) -> None:
         self.cache_dir = Path(cache_dir) if cache_dir else None
+        self.pending = pending  # new cache files are put here, for phase two to write (None: written at once)
+        self.memory = (cache if cache is not None else BuildCache()).chart_specs
+        self.on_disk = (cache if cache is not None else BuildCache()).chart_specs_on_disk  # (folder, key) written
         self.write = write
         self.builds = 0  # specs built with Altair (cache misses)
 
     def spec(self, decl: ChartSpec, rows: ChartInputRows, defs: IndicatorDefs) -> dict[str, Any]:
         """The spec build_chart(decl, …).to_dict() gives for these rows; raises ChartError."""
         key = self.key(decl, rows, defs)
-        spec = _memory_specs.get(key)
-        if spec is not None:
-            _memory_specs.move_to_end(key)
-        else:
+        spec = self.memory.get(key)
+        if spec is None:
             spec = self._read(key)
         if spec is None:
             spec = build_chart(decl, rows.indicators, rows.villages, defs).to_dict()
             self.builds += 1
-        if self.cache_dir is not None and self.write and (self.cache_dir, key) not in _on_disk:
-            _write_atomic(self.cache_dir / f"{key}.json", json.dumps(spec, ensure_ascii=False, sort_keys=True))
-            _on_disk.add((self.cache_dir, key))
-        _memory_specs[key] = spec
-        while len(_memory_specs) > SPECS_IN_MEMORY:
-            _memory_specs.popitem(last=False)
-        return spec
+        if self.cache_dir is not None and self.write and (str(self.cache_dir), key) not in self.on_disk:
+            _keep(self.cache_dir / f"{key}.json", json.dumps(spec, ensure_ascii=False, sort_keys=True), self.pending)
+            self.on_disk.add((str(self.cache_dir), key))
+        return self.memory.put(key, spec)
 
     @staticmethod
     def key(decl: ChartSpec, rows: ChartInputRows, defs: IndicatorDefs) -> str:
@@ -442,7 +436,7 @@ class ChartSpecs:
             return None  # missing or damaged: build again
         if not (isinstance(spec, dict) and "$schema" in spec):
             return None
-        _on_disk.add((self.cache_dir, key))
+        self.on_disk.add((str(self.cache_dir), key))
         return spec
 
 
@@ -502,8 +496,10 @@ class ChartRenderer:
         self,
         cache_dir: Path,
         render: Callable[[dict[str, Any]], str] = render_svg,
+        pending: dict[Path, str | bytes] | None = None,
     ) -> None:
         self.cache_dir = Path(cache_dir)
+        self.pending = pending  # new SVGs are put here, for phase two to write (None: written at once)
         self.renders = 0  # how many specs were actually rendered (cache misses)
         self._render = render
         self._memory: dict[str, str] = {}
@@ -518,7 +514,7 @@ class ChartRenderer:
         if svg is None:  # missing, or damaged (truncated, garbage): render again
             svg = self._render(vega_lite_spec)
             self.renders += 1
-            _write_atomic(path, svg)
+            _keep(path, svg, self.pending)
         self._memory[key] = svg
         return svg
 
@@ -542,16 +538,12 @@ def read_cached_svg(path: Path) -> str | None:
     return svg
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".svg")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+def _keep(path: Path, text: str, pending: dict[Path, str | bytes] | None) -> None:
+    """A new cache file: put aside for phase two, or written now when nothing gathers them."""
+    if pending is not None:
+        pending[path] = text
+    else:
+        write_cache_file(path, text)
 
 
 # --- embedding in pages -----------------------------------------------------
@@ -620,7 +612,7 @@ def write_vega_bundle(dest_dir: Path) -> list[str]:
     return [BUNDLE_PATH]
 
 
-def cached_vega_bundle(cache_dir: Path) -> str:
+def cached_vega_bundle(cache_dir: Path, pending: dict[Path, str | bytes] | None = None) -> str:
     """The bundle, kept on disk per vl-convert version (building it takes seconds)."""
     path = Path(cache_dir) / f"vega-bundle-{vlc.__version__}-{vega_lite_version()}.js"
     try:
@@ -630,7 +622,7 @@ def cached_vega_bundle(cache_dir: Path) -> str:
     if cached.startswith("/* vega ") and cached.endswith(BUNDLE_END):  # else missing or damaged
         return cached
     text = vega_bundle()
-    _write_atomic(path, text)
+    _keep(path, text, pending)
     return text
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import difflib
 import functools
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from .buildcache import BuildCache, Memo
 from .errors import Report
 from .models import Case, DevModel, Issue, Series
 from .yamlcache import YamlCache
@@ -62,6 +62,8 @@ class Project:
     documents: list[Document] = field(default_factory=list)
     # Parsed files by content hash (yamlcache.py); save_cache() writes the new ones.
     cache: YamlCache = field(default_factory=YamlCache, repr=False)
+    # Models validated by earlier builds of this process, by document digest (BuildCache.models).
+    validated: Memo[tuple, Any] = field(default_factory=lambda: Memo(20_000), repr=False)
 
     def save_cache(self) -> None:
         """Keep what was parsed for the next build (call once the build is sure to succeed)."""
@@ -79,12 +81,14 @@ def shown_path(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def load_project(root: Path, report: Report, cache_dir: Path | None = None) -> Project:
+def load_project(root: Path, report: Report, cache_dir: Path | None = None, cache: BuildCache | None = None) -> Project:
     """Load every content file under root/content; problems go to report.
 
-    With cache_dir, files parsed by an earlier build are taken from its cache (yamlcache.py).
+    With cache_dir, files parsed by an earlier build are taken from its cache (yamlcache.py);
+    with cache, what earlier builds of this process parsed and validated is reused.
     """
-    project = Project(root=root, cache=YamlCache(cache_dir))
+    cache = cache if cache is not None else BuildCache()
+    project = Project(root=root, cache=YamlCache(cache_dir, cache.documents), validated=cache.models)
     content = root / "content"
     if not content.is_dir():
         report.error("content", 1, 1, "找不到 content/ 目录（用 --project 指定项目目录）")
@@ -146,7 +150,7 @@ def _load_series(path: Path, root: Path, report: Report, project: Project) -> li
         return []
     result = []
     for index, item in enumerate(document.data):
-        model = validate_model(Series, item, document, report, prefix=(index,))
+        model = validate_model(Series, item, document, report, prefix=(index,), memo=project.validated)
         if model:
             result.append(Doc(model, shown, document.where, item))
     return result
@@ -162,7 +166,7 @@ def _load_one(path: Path, root: Path, report: Report, model_type: type[M], proje
         line, column = document.where.at(())
         report.error(shown, line, column, "文件应为映射（键: 值），请参考 jianbao new 生成的模板")
         return None
-    model = validate_model(model_type, document.data, document, report)
+    model = validate_model(model_type, document.data, document, report, memo=project.validated)
     return Doc(model, shown, document.where, document.data) if model else None
 
 
@@ -185,23 +189,20 @@ def _adapter(model_type: type[M]) -> TypeAdapter[M]:
     return TypeAdapter(model_type)
 
 
-# Models validated in this process, by document: a document that comes again from the
-# parse cache (the same object) is not validated again. The entry keeps the document alive,
-# so its id cannot be reused by another object while the entry exists.
-_validated: OrderedDict[tuple[int, type, Loc], tuple[Document, Any]] = OrderedDict()
+def validate_model(model_type: type[M], data: Any, document: Document, report: Report, prefix: Loc = (),
+                   memo: Memo[tuple, Any] | None = None) -> M | None:
+    """Validate plain data against a model; report every error at its position.
 
-
-def validate_model(model_type: type[M], data: Any, document: Document, report: Report, prefix: Loc = ()) -> M | None:
-    """Validate plain data against a model; report every error at its position."""
-    key = (id(document), model_type, prefix)
-    known = _validated.get(key)
-    if known is not None and known[0] is document:
-        return known[1]
+    memo: models validated by earlier builds, by the document's digest (a document parsed from
+    the same bytes validates to the same model; only documents without problems have a digest).
+    """
+    key = (document.digest, model_type, prefix)
+    known = memo.get(key) if memo is not None and document.digest else None
+    if known is not None:
+        return known
     model = _validate_model(model_type, data, document, report, prefix)
-    if model is not None:
-        _validated[key] = (document, model)
-        while len(_validated) > 20_000:
-            _validated.popitem(last=False)
+    if model is not None and memo is not None and document.digest:
+        memo.put(key, model)
     return model
 
 

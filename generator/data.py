@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .buildcache import BuildCache
 from .errors import Report
 from .indicators import IndicatorConfig, compare_published, compute_indicators, empty_indicators, empty_published, load_indicators, read_published
 from .tables import read_villages
@@ -77,10 +78,9 @@ class Data:
 
     def years(self, region: str) -> list[int]:
         """The years with computed indicators for a region, in order."""
-        key = ("years", region)
-        if key not in self.memo:
-            self.memo[key] = sorted(int(y) for y in self.indicator_rows(region)["year"].unique())
-        return self.memo[key]
+        if region not in self._years:
+            self._years[region] = sorted(int(y) for y in self.indicator_rows(region)["year"].unique())
+        return self._years[region]
 
     def village_rows(self, region: str) -> pd.DataFrame:
         """The villages of a region (any level: 省, 省/市, … 省/市/县/乡镇)."""
@@ -93,10 +93,9 @@ class Data:
 
     def chart_inputs(self, region: str) -> ChartInputs:
         """What a chart of this region may read: build_chart gives the same chart from these rows."""
-        key = ("chart_inputs", region)
-        if key not in self.memo:
-            self.memo[key] = self._chart_inputs(region)
-        return self.memo[key]
+        if region not in self._inputs:
+            self._inputs[region] = self._chart_inputs(region)
+        return self._inputs[region]
 
     def _chart_inputs(self, region: str) -> ChartInputs:
         parts = [self._indicator_index.get(region, _NONE)]
@@ -176,8 +175,13 @@ class Data:
         return metas
 
     @functools.cached_property
-    def memo(self) -> dict:
-        """Results computed from this data once (region tables, chart inputs …): the frames never change."""
+    def _years(self) -> dict[str, list[int]]:
+        """years() of each region asked so far: the frames never change."""
+        return {}
+
+    @functools.cached_property
+    def _inputs(self) -> dict[str, ChartInputs]:
+        """chart_inputs() of each region asked so far: the frames never change."""
         return {}
 
 
@@ -190,23 +194,23 @@ def _files(folder: Path, suffixes: tuple[str, ...]) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in suffixes and not p.name.startswith((".", "~$")))
 
 
-# The last data/ loaded in this process, by a digest of every file under data/: `jianbao serve`
-# rebuilds after a content change without reading and computing 100,000 village rows again.
-_last: tuple[str, Data, list] | None = None
+def load_data(root: Path, report: Report, cache: BuildCache | None = None) -> Data:
+    """Read and compute everything under data/; problems go to report.
 
-
-def load_data(root: Path, report: Report) -> Data:
-    """Read and compute everything under data/; problems go to report."""
-    global _last
+    cache: the last data/ loaded by this process, by a digest of every file under data/: `jianbao serve`
+    rebuilds after a content change without reading and computing 100,000 village rows again.
+    """
     digest = _data_digest(root / "data")
-    if _last is not None and _last[0] == digest:
-        report.extend(list(_last[2]))
-        return _last[1]
+    memo = (cache if cache is not None else BuildCache()).data
+    known = memo.get(digest)
+    if known is not None:
+        report.extend(list(known[1]))
+        return known[0]
     own = Report()
     data = _load_data(root, own)
     data.digest = digest
     report.extend(own.problems)
-    _last = (digest, data, list(own.problems))
+    memo.put(digest, (data, list(own.problems)))
     return data
 
 

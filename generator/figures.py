@@ -13,6 +13,7 @@ from typing import Any, Iterator
 from jinja2 import StrictUndefined, TemplateError, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
+from .buildcache import BuildCache, Memo
 from .content import Doc, Project
 from .data import Data
 from .errors import Report
@@ -117,10 +118,11 @@ def _is_ind_call(node: nodes.Node) -> bool:
     )
 
 
-def check_figures(project: Project, figures: Figures, report: Report) -> None:
+def check_figures(project: Project, figures: Figures, report: Report, cache: BuildCache | None = None) -> None:
     """Every template in every text renders; errors point at the text."""
+    markers = (cache if cache is not None else BuildCache()).markers
     for document in project.documents:
-        if not _has_markers(document):
+        if not _has_markers(document, markers):
             continue
         for loc, text in iter_strings(document.data):
             try:
@@ -130,20 +132,14 @@ def check_figures(project: Project, figures: Figures, report: Report) -> None:
                 report.error(document.path, line, column, str(exc))
 
 
-# Whether a document has any {{ … }} at all, by document (the same object again from the
-# parse cache in `jianbao serve`'s rebuilds); the entry keeps the document alive.
-_markers: dict[int, tuple[Any, bool]] = {}
-
-
-def _has_markers(document: Any) -> bool:
-    known = _markers.get(id(document))
-    if known is None or known[0] is not document:
-        found = any(marker in text for _, text in iter_strings(document.data) for marker in MARKERS)
-        known = (document, found)
-        if len(_markers) > 20_000:
-            _markers.clear()
-        _markers[id(document)] = known
-    return known[1]
+def _has_markers(document: Any, memo: Memo[str, bool]) -> bool:
+    """Whether a document has any {{ … }} at all (memo: by document digest, from earlier builds)."""
+    known = memo.get(document.digest) if document.digest else None
+    if known is None:
+        known = any(marker in text for _, text in iter_strings(document.data) for marker in MARKERS)
+        if document.digest:
+            memo.put(document.digest, known)
+    return known
 
 
 def check_highlights(project: Project, data: Data, report: Report) -> None:
@@ -191,7 +187,8 @@ def _year_of(doc: Doc[Case], index: int) -> int | None:
     return doc.model.date.year if doc.model.date else None
 
 
-def check_charts(project: Project, data: Data, report: Report, chart_cache: Path | None = None) -> None:
+def check_charts(project: Project, data: Data, report: Report, chart_cache: Path | None = None,
+                 cache: BuildCache | None = None) -> None:
     """Every chart declared in a case or an issue can be built from the data.
 
     The specs built here are the ones the pages use (ChartSpecs keeps them in memory
@@ -199,7 +196,7 @@ def check_charts(project: Project, data: Data, report: Report, chart_cache: Path
     """
     from .charts import ChartError, ChartSpecs
 
-    specs = ChartSpecs(chart_cache / "specs" if chart_cache else None, write=False)
+    specs = ChartSpecs(chart_cache / "specs" if chart_cache else None, cache if cache is not None else BuildCache(), write=False)
     for doc in [*project.cases, *project.issues]:
         for index, decl in enumerate(doc.model.charts):
             try:

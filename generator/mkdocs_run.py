@@ -7,33 +7,21 @@ any engine that reads mkdocs.yml (MkDocs, Zensical) can build the same folder.
 
 from __future__ import annotations
 
+import copy
 import logging
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
 
 from .config import Settings
-from .errors import Report, UsageError
-from .pages import default_templates
+from .mkdocs_config import REQUIRED_EXTENSIONS
+from .errors import UsageError
+from .templates_dir import default_templates
 from .search import compact_search_index, read_search_docs
-from .yamlsrc import load_yaml
-
-os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-
-
-def read_mkdocs_yml(path: Path) -> dict[str, Any]:
-    """The project's mkdocs.yml as plain values (safe: no Python tags)."""
-    if not path.is_file():
-        return {}
-    report = Report()
-    document = load_yaml(path, path.name, report)
-    if document is None or not isinstance(document.data, dict):
-        problems = "；".join(p.format() for p in report.problems) or "应为映射"
-        raise UsageError(f"mkdocs.yml 无法读取：{problems}")
-    return document.data
-
 
 IFRAME_WORKER_SHIM = "assets/javascripts/iframe-worker-shim.js"
 
@@ -47,9 +35,14 @@ def find_iframe_worker(settings: Settings) -> Path:
     raise UsageError("离线站点（--offline）需要 npm 包 iframe-worker 才能在 file:// 下搜索：请在项目目录运行 npm install（见 package.json）")
 
 
-def build_config(settings: Settings, site_dir: Path) -> dict[str, Any]:
-    """The config MkDocs runs with: the project's, plus our paths and requirements."""
-    config = read_mkdocs_yml(settings.mkdocs_file)
+def offline_files(settings: Settings) -> dict[str, bytes]:
+    """The files an offline site needs besides the pages."""
+    return {IFRAME_WORKER_SHIM: find_iframe_worker(settings).read_bytes()}
+
+
+def build_config(settings: Settings, project_config: dict[str, Any], site_dir: Path) -> dict[str, Any]:
+    """The config MkDocs runs with: the project's (read by mkdocs_config), plus our paths and requirements."""
+    config = copy.deepcopy(project_config)
     config.setdefault("site_name", "乡村振兴简报")
     config["docs_dir"] = str(settings.docs_dir)
     config["site_dir"] = str(site_dir)
@@ -73,7 +66,6 @@ def build_config(settings: Settings, site_dir: Path) -> dict[str, Any]:
     return config
 
 
-REQUIRED_EXTENSIONS = ("attr_list", "toc")  # generated pages: headings with ids ({ #s1 }), links to them
 
 
 def _extensions(extensions: Any) -> list[Any]:
@@ -107,7 +99,7 @@ def _plugins(plugins: Any, settings: Settings) -> list[Any]:
     return result
 
 
-def write_mkdocs_config(settings: Settings, site_dir: Path) -> Path:
+def write_mkdocs_config(settings: Settings, project_config: dict[str, Any], site_dir: Path) -> Path:
     """Write build/mkdocs.yml for this build and return its path."""
     path = settings.build_dir / "mkdocs.yml"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -116,7 +108,7 @@ def write_mkdocs_config(settings: Settings, site_dir: Path) -> Path:
     yaml.allow_unicode = True
     with path.open("w", encoding="utf-8") as handle:
         handle.write("# 由 jianbao build 生成，请勿手工修改；请改项目根目录的 mkdocs.yml\n")
-        yaml.dump(build_config(settings, site_dir), handle)
+        yaml.dump(build_config(settings, project_config, site_dir), handle)
     return path
 
 
@@ -154,13 +146,37 @@ def _quiet_jieba(cache_dir: Path) -> None:
     jieba.dt.FREQ, jieba.dt.total = dict(_JIEBA_PRISTINE[0]), _JIEBA_PRISTINE[1]
 
 
-def run_mkdocs(config_file: Path, *, strict: bool = False, dirty: bool = False) -> list[str]:
+def run_mkdocs(config_file: Path, *, strict: bool = False, dirty: bool = False, source_date_epoch: int | None = None) -> list[str]:
     """Build with MkDocs in this process; return its warnings.
 
     dirty: build over the site already there, only the pages whose Markdown is newer than
     their HTML (MkDocs' own dirty build); the search index keeps the other pages' entries.
     """
     _quiet_jieba(config_file.parent / "cache")
+    with _mkdocs_environment(source_date_epoch):
+        return _run_mkdocs(config_file, strict=strict, dirty=dirty)
+
+
+@contextmanager
+def _mkdocs_environment(source_date_epoch: int | None) -> Iterator[None]:
+    """MkDocs reads SOURCE_DATE_EPOCH (and its 2.0 notice switch) only from the process environment:
+    set them for the in-process run and restore them afterwards, whatever happens."""
+    wanted = {"NO_MKDOCS_2_WARNING": "1"}
+    if source_date_epoch is not None:
+        wanted["SOURCE_DATE_EPOCH"] = str(source_date_epoch)
+    before = {name: os.environ.get(name) for name in wanted}
+    try:
+        os.environ.update(wanted)
+        yield
+    finally:
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def _run_mkdocs(config_file: Path, *, strict: bool, dirty: bool) -> list[str]:
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -168,7 +184,7 @@ def run_mkdocs(config_file: Path, *, strict: bool = False, dirty: bool = False) 
     logger = logging.getLogger("mkdocs")
     handler = _Collect()
     logger.addHandler(handler)
-    previous = logger.propagate
+    propagate = logger.propagate
     logger.propagate = False
     try:
         config = load_config(config_file=str(config_file), strict=strict)
@@ -180,5 +196,5 @@ def run_mkdocs(config_file: Path, *, strict: bool = False, dirty: bool = False) 
         raise UsageError(f"MkDocs 构建失败：{exc}") from exc
     finally:
         logger.removeHandler(handler)
-        logger.propagate = previous
+        logger.propagate = propagate
     return handler.messages

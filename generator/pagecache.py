@@ -20,38 +20,36 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import os
-from collections import OrderedDict
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
+from .buildcache import BuildCache, Memo
+from .files import write_cache_file
 from .site import CaseView, Filter, IssueView, RegionView, Site
 
 VERSION = "2"  # bump when a fingerprint function changes meaning
 CACHED = ("issue.md.j2", "case.md.j2", "region.md.j2", "cases.md.j2", "briefings_year.md.j2", "regions.md.j2")
 
-_memory: dict[str, dict[str, tuple[str, bool, str]]] = {}  # manifest key → path → (fingerprint, charts, text)
-_standalone_memory: dict[str, str] = {}  # key → standalone HTML of an issue
-
-
 class PageCache:
     """Fingerprints and texts of the pages of the previous build of one docs folder."""
 
-    def __init__(self, docs_dir: Path | None, cache_dir: Path | None, common: str) -> None:
+    def __init__(self, docs_dir: Path | None, cache_dir: Path | None, common: str, cache: BuildCache | None = None) -> None:
+        cache = cache if cache is not None else BuildCache()
         self.docs_dir = docs_dir
         key = hashlib.sha256(str(docs_dir).encode("utf-8")).hexdigest()[:16]
         self.manifest = cache_dir / "pages" / f"{key}.json" if cache_dir and docs_dir else None
-        self.memory = _memory.setdefault(key, {})
+        self.memory = cache.pages.setdefault(key, {})  # path → (fingerprint, charts, text), this process
+        self.standalone_memory = cache.standalone  # key → standalone HTML of an issue, this process
         self.common = common
         self.hits = 0
         self.files = cache_dir / "standalone" if cache_dir and docs_dir else None
         self._files_used: set[str] = set()
         self._disk: dict[str, list] | None = None
         self._dirty = False
-        self._memo: dict[Any, str] = {}
+        self._memo = FingerprintMemo(cache.model_digests)
 
     def get(self, path: str, fingerprint: str) -> tuple[str, bool] | None:
         """The page's previous text and whether it had charts, if its fingerprint is unchanged."""
@@ -88,16 +86,8 @@ class PageCache:
             self._dirty = True
         for stale in [p for p in self.memory if p not in wanted]:
             del self.memory[stale]
-        if not self._dirty:
-            return
-        try:
-            self.manifest.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self.manifest.with_name(f".{self.manifest.name}.tmp-{os.getpid()}")
-            temporary.write_text(json.dumps({"version": VERSION, "pages": manifest}, ensure_ascii=False), encoding="utf-8")
-            os.replace(temporary, self.manifest)
+        if self._dirty and write_cache_file(self.manifest, json.dumps({"version": VERSION, "pages": manifest}, ensure_ascii=False)):
             self._dirty = False
-        except OSError:
-            pass  # a cache that cannot be written only costs time
 
     # --- the standalone HTML of issues (printing.py), whose inputs are the issue page's plus the styles
 
@@ -109,7 +99,7 @@ class PageCache:
 
     def standalone(self, key: str) -> str | None:
         self._files_used.add(key)
-        text = _standalone_memory.get(key)
+        text = self.standalone_memory.get(key)
         if text is None and self.files is not None:
             try:
                 checksum, _, text = (self.files / f"{key}.html").read_text(encoding="utf-8").partition("\n")
@@ -121,20 +111,14 @@ class PageCache:
 
     def put_standalone(self, key: str, text: str) -> None:
         self._files_used.add(key)
-        _standalone_memory[key] = text
+        self.standalone_memory[key] = text
         if self.files is not None:
-            try:
-                self.files.mkdir(parents=True, exist_ok=True)
-                temporary = self.files / f".{key}.tmp-{os.getpid()}"
-                temporary.write_text(hashlib.sha256(text.encode("utf-8")).hexdigest() + "\n" + text, encoding="utf-8")
-                os.replace(temporary, self.files / f"{key}.html")
-            except OSError:
-                pass
+            write_cache_file(self.files / f"{key}.html", hashlib.sha256(text.encode("utf-8")).hexdigest() + "\n" + text)
 
     def prune_standalone(self) -> None:
         """Forget the standalone files of issues that changed or went."""
-        for key in [k for k in _standalone_memory if k not in self._files_used]:
-            del _standalone_memory[key]
+        for key in [k for k in self.standalone_memory if k not in self._files_used]:
+            del self.standalone_memory[key]
         if self.files is not None and self.files.is_dir():
             for path in self.files.glob("*.html"):
                 if path.stem not in self._files_used:
@@ -203,21 +187,26 @@ def fingerprint_page(template: str, context: dict[str, Any], site: Site, memo: d
     return json.dumps(values, ensure_ascii=False, default=str)
 
 
-# Models are shared by the builds of one process (`jianbao serve`): the digest of their JSON is kept, with
-# the model itself, so its id cannot be taken by another object while the entry exists.
-_dumps: OrderedDict[int, tuple[BaseModel, str]] = OrderedDict()
+class FingerprintMemo(dict):
+    """Parts of fingerprints computed in one build, and the models' digests kept between builds.
+
+    Models are shared by the builds of one process (`jianbao serve`: BuildCache.models): the digest of
+    their JSON is kept (BuildCache.model_digests) with the model itself, so the entry is used only for
+    that very object.
+    """
+
+    def __init__(self, digests: Memo[int, tuple[Any, str]]) -> None:
+        super().__init__()
+        self.digests = digests
 
 
-def _dump(model: BaseModel | None, memo: dict) -> str | None:
+def _dump(model: BaseModel | None, memo: FingerprintMemo) -> str | None:
     """A digest of the model's JSON: the fingerprints stay short, so hashing them is cheap."""
     if model is None:
         return None
-    known = _dumps.get(id(model))
+    known = memo.digests.get(id(model))
     if known is None or known[0] is not model:
-        known = (model, hashlib.sha1(model.model_dump_json().encode("utf-8")).hexdigest())
-        _dumps[id(model)] = known
-        while len(_dumps) > 50_000:
-            _dumps.popitem(last=False)
+        known = memo.digests.put(id(model), (model, hashlib.sha1(model.model_dump_json().encode("utf-8")).hexdigest()))
     return known[1]
 
 

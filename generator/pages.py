@@ -6,10 +6,8 @@ import datetime as dt
 import functools
 import hashlib
 import json
-import os
 import posixpath
 import re
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -23,17 +21,14 @@ from .charts import ChartRenderer, ChartSpecs, chart_html, format_source_line, s
 from .data import Data
 from .figures import Figures
 from .models import ChartDecl
+from .buildcache import BuildCache, Memo
+from .files import write_cache_file
 from .pagecache import PageCache, common_fingerprint
 from .search import ENTRIES as SEARCH_ENTRIES, read_terms, search_entries
 from .site import CASE_LIST_LIMIT, CASES_INDEX_LIMIT, Site
+from .templates_dir import default_templates
 
 CN_DIGITS = "〇一二三四五六七八九"
-
-
-def default_templates() -> Path:
-    """The templates shipped with jianbao (inside the wheel, or beside the package in a checkout)."""
-    packaged = Path(__file__).parent / "site_templates"
-    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "site_templates"
 
 
 @dataclass
@@ -49,28 +44,20 @@ VEGA_BUNDLE = "assets/javascripts/vega-bundle.js"
 CHARTS_JS = "assets/javascripts/charts.js"
 
 
-# Charts made in this process, by spec-cache key: `jianbao serve` rebuilds and the standalone
-# files reuse them (a figure's HTML also depends on its id, unique per page).
-_fragments: OrderedDict[tuple, tuple[str, dict, str]] = OrderedDict()
-_fragments_html: OrderedDict[tuple, Markup] = OrderedDict()
-FRAGMENTS_IN_MEMORY = 2048
-
-
-def _remember(memo: OrderedDict, key: tuple, value: Any) -> None:
-    memo[key] = value
-    memo.move_to_end(key)
-    while len(memo) > FRAGMENTS_IN_MEMORY:
-        memo.popitem(last=False)
-
-
 class ChartMaker:
     """Turns chart declarations into <figure>s with SVG twins, per page."""
 
-    def __init__(self, data: Data, renderer: ChartRenderer | None, specs: ChartSpecs | None = None):
+    def __init__(self, data: Data, renderer: ChartRenderer | None, cache: BuildCache | None = None):
         self.data = data
         self.renderer = renderer
-        # Built specs are cached beside the SVGs: charts/specs/<key>.json.
-        self.specs = specs or ChartSpecs(renderer.cache_dir / "specs" if renderer else None)
+        cache = cache if cache is not None else BuildCache()
+        # Charts drawn by earlier builds of this process, by spec-cache key: `jianbao serve` rebuilds and the
+        # standalone files reuse them (a figure's HTML also depends on its id, unique per page).
+        self.fragments = cache.chart_fragments
+        self.fragments_html = cache.chart_html
+        # Built specs are cached beside the SVGs: charts/specs/<key>.json (written in phase two, like the SVGs).
+        pending = renderer.pending if renderer else None
+        self.specs = ChartSpecs(renderer.cache_dir / "specs" if renderer else None, cache, pending=pending)
         self.used_on_page = False
         self.used_anywhere = False
         self._ids: set[str] = set()
@@ -84,7 +71,7 @@ class ChartMaker:
             return Markup("")
         inputs = self.data.chart_inputs(decl.region)
         key = (self.specs.key(decl, inputs, self.data.defs), str(self.renderer.cache_dir), self.source_line(decl))
-        made = _fragments.get(key)
+        made = self.fragments.get(key)
         if made is None:
             spec = self.specs.spec(decl, inputs, self.data.defs)
             svg = self.renderer.svg(spec)
@@ -95,11 +82,10 @@ class ChartMaker:
             chart_id += "x"
         self._ids.add(chart_id)
         self.used_on_page = self.used_anywhere = True
-        html = _fragments_html.get((key, chart_id))
+        html = self.fragments_html.get((key, chart_id))
         if html is None:
-            html = Markup(chart_html(spec, svg, chart_id, key[2]))
-            _remember(_fragments_html, (key, chart_id), html)
-        _remember(_fragments, key, made)
+            html = self.fragments_html.put((key, chart_id), Markup(chart_html(spec, svg, chart_id, key[2])))
+        self.fragments.put(key, made)
         return html
 
     def source_line(self, decl: ChartDecl) -> str:
@@ -132,8 +118,8 @@ yaml_str = texts.front_matter_str
 class _MemoryBytecodeCache(BytecodeCache):
     """Compiled templates kept between the builds of one process (`jianbao serve`), checked by their source."""
 
-    def __init__(self) -> None:
-        self.codes: dict[str, bytes] = {}
+    def __init__(self, codes: dict[str, bytes]) -> None:
+        self.codes = codes  # BuildCache.templates
 
     def load_bytecode(self, bucket: Bucket) -> None:
         if bucket.key in self.codes:
@@ -143,11 +129,32 @@ class _MemoryBytecodeCache(BytecodeCache):
         self.codes[bucket.key] = bucket.bytecode_to_string()
 
 
-_COMPILED = _MemoryBytecodeCache()
+@dataclass
+class RenderContext:
+    """What rendering reads and fills, passed explicitly: the templates, options and caches of one build."""
+
+    env: Environment
+    options: RenderOptions
+    cache: BuildCache
+    charts: ChartMaker
+    markdown_store: MarkdownStore
+    page_cache: PageCache | None  # a real build: pages unchanged since the previous one are not rendered
+    pending: dict[Path, str | bytes]  # new files for the disk caches (charts), written in phase two
+
+    def save_caches(self, files: dict[str, str | bytes]) -> None:
+        """Phase two, after a successful build: keep what this build rendered for the next one."""
+        self.markdown_store.save()
+        if self.page_cache is not None:
+            self.page_cache.save(files)
+        for path, data in sorted(self.pending.items()):
+            write_cache_file(path, data)
+        self.pending.clear()
 
 
-def make_env(project_templates: Path | None, options: RenderOptions, figures: Figures | None = None, charts: ChartMaker | None = None) -> Environment:
-    """The Jinja environment for page templates (trusted: the project's own files)."""
+def make_render_context(project_templates: Path | None, options: RenderOptions, cache: BuildCache | None = None,
+                        figures: Figures | None = None, charts: ChartMaker | None = None) -> RenderContext:
+    """The templates (trusted: the project's own files) and caches pages are rendered with."""
+    cache = cache if cache is not None else BuildCache()
     expand = figures.expand if figures else (lambda text: text)
     bases = [project_templates, default_templates()] if project_templates else [default_templates()]
     search = [str(base / "pages") for base in bases if (base / "pages").is_dir()]
@@ -158,17 +165,22 @@ def make_env(project_templates: Path | None, options: RenderOptions, figures: Fi
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        bytecode_cache=_COMPILED,  # scale: not compiled again on each rebuild
+        bytecode_cache=_MemoryBytecodeCache(cache.templates),  # scale: not compiled again on each rebuild
     )
     store = MarkdownStore(options.cache_dir / "markdown.json" if options.cache_dir else None)
-    env.markdown_store = store  # type: ignore[attr-defined] - saved by render_pages
+    page_cache = None
     if options.docs_dir is not None:  # a real build: pages unchanged since the previous one are not rendered
         data_digest = figures.data.digest if figures else ""
         with_charts = charts is not None and charts.renderer is not None
-        env.page_cache = PageCache(options.docs_dir, options.cache_dir, common_fingerprint(search, options, data_digest, with_charts))  # type: ignore[attr-defined]
+        page_cache = PageCache(options.docs_dir, options.cache_dir, common_fingerprint(search, options, data_digest, with_charts), cache)
+    charts = charts or ChartMaker(Data(), None, cache)
+
+    def markdown(text: str, inline: bool) -> Markup:
+        return _markdown(text, inline, store, cache.markdown)
+
     env.filters.update(
-        md=lambda value: _markdown(expand(value), False, store),
-        md_inline=lambda value: _markdown(expand(value), True, store),
+        md=lambda value: markdown(expand(value), False),
+        md_inline=lambda value: markdown(expand(value), True),
         md_escape=md_escape,
         cn_number=cn_number,
         cn_date=cn_date,
@@ -178,21 +190,20 @@ def make_env(project_templates: Path | None, options: RenderOptions, figures: Fi
         yaml_str=yaml_str,
     )
     env.globals.update(
-        runin=lambda heading, body, points, css: texts.runin_html(heading, body, points, css, expand=expand, render=lambda text: _markdown(text, False, store)),
+        runin=lambda heading, body, points, css: texts.runin_html(heading, body, points, css, expand=expand, render=lambda text: markdown(text, False)),
         offline=options.offline,
         extra=options.extra,
         pdf=options.pdf,
-        chart=charts or ChartMaker(Data(), None),
+        chart=charts,
     )
-    return env
+    pending = charts.renderer.pending if charts.renderer is not None and charts.renderer.pending is not None else {}
+    return RenderContext(env, options, cache, charts, store, page_cache, pending)
 
 
 # The same texts are rendered again and again: a case on its page, in its issue, in the
 # issue's standalone file, and in every build. Markdown is the costliest step of rendering,
 # and a pure function of the text once figures are expanded: kept in memory for the
-# process, and between builds in cache_dir/markdown.json (MarkdownStore).
-_rendered: OrderedDict[str, Markup] = OrderedDict()
-RENDERED_IN_MEMORY = 100_000
+# process (BuildCache.markdown), and between builds in cache_dir/markdown.json (MarkdownStore).
 
 
 class MarkdownStore:
@@ -221,14 +232,9 @@ class MarkdownStore:
     def save(self) -> None:
         if self.path is None or not self.added or self.fragments is None:
             return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self.path.with_name(f".{self.path.name}.tmp-{os.getpid()}")
-            temporary.write_text(json.dumps({"version": _markdown_version(), "fragments": self.fragments}, ensure_ascii=False), encoding="utf-8")
-            os.replace(temporary, self.path)
+        text = json.dumps({"version": _markdown_version(), "fragments": self.fragments}, ensure_ascii=False)
+        if write_cache_file(self.path, text):
             self.added = 0
-        except OSError:
-            pass  # a cache that cannot be written only costs time
 
     def _load(self) -> dict[str, str]:
         if self.path is None:
@@ -250,9 +256,9 @@ def _markdown_version() -> str:
     return f"text.py {code}|markdown {markdown.__version__}|nh3 {getattr(nh3, '__version__', '')}"
 
 
-def _markdown(text: str, inline: bool, store: MarkdownStore | None) -> Markup:
+def _markdown(text: str, inline: bool, store: MarkdownStore | None, memo: Memo[str, Markup]) -> Markup:
     key = hashlib.sha1(("i" if inline else "b").encode() + text.encode("utf-8")).hexdigest()
-    html = _rendered.get(key)
+    html = memo.get(key)
     if html is None:
         stored = store.get(key) if store is not None else None
         if stored is not None:
@@ -261,9 +267,7 @@ def _markdown(text: str, inline: bool, store: MarkdownStore | None) -> Markup:
             html = texts.render_markdown(text, inline=inline)
             if store is not None:
                 store.put(key, str(html))
-        _rendered[key] = html
-        while len(_rendered) > RENDERED_IN_MEMORY:
-            _rendered.popitem(last=False)
+        memo.put(key, html)
     return html
 
 
@@ -304,15 +308,13 @@ def _relpath(path: str, start: list[str]) -> str:
     return "/".join([".."] * (len(start) - common) + parts[common:]) or "."
 
 
-def render_pages(site: Site, env: Environment, options: RenderOptions) -> dict[str, str]:
-    """Every generated page as {path under docs/: text}."""
+def render_pages(site: Site, context: RenderContext) -> dict[str, str]:
+    """Every generated page as {path under docs/: text}; nothing is written (RenderContext.save_caches is phase two's)."""
     pages: dict[str, str] = {}
+    env, options, charts, cache = context.env, context.options, context.charts, context.page_cache
 
-    charts: ChartMaker = env.globals["chart"]
-    cache: PageCache | None = getattr(env, "page_cache", None)
-
-    def render(path: str, template: str, **context: Any) -> None:
-        fingerprint = cache.fingerprint(path, template, context, site) if cache is not None else None
+    def render(path: str, template: str, **values: Any) -> None:
+        fingerprint = cache.fingerprint(path, template, values, site) if cache is not None else None
         if fingerprint is not None:
             previous = cache.get(path, fingerprint)
             if previous is not None:
@@ -321,7 +323,7 @@ def render_pages(site: Site, env: Environment, options: RenderOptions) -> dict[s
                 return
         charts.start_page()
         rel = linker(path, options.offline)
-        text = env.get_template(template).render(site=site, rel=rel, page_path=path, **context)
+        text = env.get_template(template).render(site=site, rel=rel, page_path=path, **values)
         if charts.used_on_page:
             text += f'\n<script src="{rel(VEGA_BUNDLE)}"></script>\n<script src="{rel(CHARTS_JS)}"></script>\n'
         pages[path] = text
@@ -354,11 +356,6 @@ def render_pages(site: Site, env: Environment, options: RenderOptions) -> dict[s
     # Issue and case pages are indexed for search by these entries, not by their full text (search.py).
     entries = search_entries(site, read_terms(search_dictionary(env)), offline=options.offline)
     pages[SEARCH_ENTRIES] = json.dumps(entries, ensure_ascii=False, indent=0) + "\n"
-    store = getattr(env, "markdown_store", None)
-    if store is not None:
-        store.save()
-    if cache is not None:
-        cache.save(pages)
     return pages
 
 

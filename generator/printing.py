@@ -27,7 +27,7 @@ from markupsafe import Markup
 
 from .doctor import check_fonts, check_weasyprint, missing, read_font_families
 from .errors import FileSystemError, JianbaoError, Report
-from .pages import linker
+from .pages import RenderContext, linker
 from .site import IssueView, Site
 
 # In this order: screen sheet styles, the static chart twins, then the print layout.
@@ -195,12 +195,13 @@ class PdfJob:
     key: str
 
 
-def write_issue_files(site: Site, env: Environment, out_dir: Path, *, pdf: bool, cache_dir: Path, report: Report) -> list[Path]:
+def write_issue_files(site: Site, context: RenderContext, out_dir: Path, *, pdf: bool, cache_dir: Path, report: Report) -> list[Path]:
     """Write <issue url>/<stem>.html and .pdf of every issue; PDFs come from the cache when unchanged."""
+    env = context.env
     styles = read_styles(env)
     written: list[Path] = []
     pending: list[tuple[IssueView, str]] = []
-    cache = getattr(env, "page_cache", None)  # scale: an unchanged issue's file is not rendered again
+    cache = context.page_cache  # scale: an unchanged issue's file is not rendered again
     for view in site.issues:
         key = cache.standalone_key(view, site, styles) if cache is not None else None
         html = cache.standalone(key) if key is not None else None

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import click
 
+from .buildcache import BuildCache
 from .config import Settings
 from .errors import JianbaoError
 
@@ -70,13 +71,13 @@ def _handler(site_dir: Path, state: _State) -> type[http.server.SimpleHTTPReques
     return functools.partial(Handler, directory=str(site_dir))  # type: ignore[return-value]
 
 
-def rebuild(settings: Settings) -> bool:
+def rebuild(settings: Settings, cache: BuildCache) -> bool:
     """One build; problems are printed, the previous site stays on failure."""
     from .build import build
     from .cli import fail, print_report
 
     try:
-        result = build(settings)
+        result = build(settings, cache=cache)
     except JianbaoError as exc:
         try:
             fail(exc)
@@ -102,8 +103,9 @@ def serve(settings: Settings, port: int, *, poll: float = 1.0, stop: threading.E
     """Serve until interrupted (or until stop is set, for tests)."""
     settings = Settings(**{**settings.__dict__, "pdf": False})
     state = _State()
+    cache = BuildCache()  # what the rebuilds of this process share
     stamps = snapshot(settings)  # before the first build: an edit made while it runs triggers another
-    rebuild(settings)
+    rebuild(settings, cache)
     settings.site_dir.mkdir(parents=True, exist_ok=True)
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), _handler(settings.site_dir, state))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -116,7 +118,7 @@ def serve(settings: Settings, port: int, *, poll: float = 1.0, stop: threading.E
             if current != stamps:
                 changed = {path for path in current.keys() | stamps.keys() if current.get(path) != stamps.get(path)}
                 stamps = current
-                if rebuild(replace(settings, dirty=_only_content(settings, changed))):
+                if rebuild(replace(settings, dirty=_only_content(settings, changed)), cache):
                     state.version += 1
     except KeyboardInterrupt:
         pass

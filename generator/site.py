@@ -7,17 +7,18 @@ these views (never raw YAML), so a page can only show what was validated.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from .buildcache import BuildCache, Memo
 from .content import Page, Project
 from .data import Data
 from .models import Case, CaseArticle, ChartDecl, DevModel, Distribution, Issue, ModelItem, Section, Series, SubSection
 from .validate import issue_key, issue_slug
 
 RESERVED_PAGES = {"index", "briefings", "cases", "models", "regions", "indicators", "data", "assets", "search", "feed", "tags"}
-CASE_FILTERS = ("model", "region", "tag", "year")
 # Pages that list cases show the newest ones up to this many, and link to the full list
 # (a filter page): a province's page would otherwise list every case of the archive.
 CASE_LIST_LIMIT = 20
@@ -197,7 +198,16 @@ class Site:
     series: list[Series]
     pages: list[Page] = field(default_factory=list)
     data: Data = field(default_factory=Data)
-    _memo: dict = field(default_factory=dict, repr=False, compare=False)
+
+    @functools.cached_property
+    def _region_links(self) -> tuple[dict[str, int], dict[str, Filter], dict[str, list[Filter]], list[Filter]]:
+        """The region filters by position and value, their children, and the top levels (省, 市)."""
+        items = self.filters["region"]
+        children: dict[str, list[Filter]] = defaultdict(list)
+        for item in items:
+            children[item.value.rsplit("/", 1)[0]].append(item)
+        top = [item for item in items if item.value.count("/") <= 1]
+        return {item.value: n for n, item in enumerate(items)}, {i.value: i for i in items}, children, top
 
     @property
     def top_regions(self) -> list[RegionView]:
@@ -214,13 +224,7 @@ class Site:
         if kind != "region":
             return items
         here = current.value if current is not None and current.kind == "region" else None
-        if "region_links" not in self._memo:
-            children: dict[str, list[Filter]] = defaultdict(list)
-            for item in items:
-                children[item.value.rsplit("/", 1)[0]].append(item)
-            top = [item for item in items if item.value.count("/") <= 1]
-            self._memo["region_links"] = ({item.value: n for n, item in enumerate(items)}, {i.value: i for i in items}, children, top)
-        order, by_value, children, top = self._memo["region_links"]
+        order, by_value, children, top = self._region_links
         if here is None:
             return top
         # The current region, its ancestors and its direct sub-regions, besides the top levels.
@@ -248,8 +252,9 @@ def section_anchor(position: tuple[int, ...]) -> str:
     return "s" + "-".join(str(n + 1) for n in position)
 
 
-def compute_site(project: Project, totals: dict, data: Data | None = None, *, drafts: bool = False, year: int | None = None) -> Site:
-    """Resolve every link between issues, cases, models and regions."""
+def compute_site(project: Project, totals: dict, data: Data | None = None, *, drafts: bool = False, year: int | None = None,
+                 cache: BuildCache | None = None) -> Site:
+    """Resolve every link between issues, cases, models and regions (cache: related cases of earlier builds)."""
     series = {doc.model.id: doc.model for doc in project.series}
     models = {doc.model.id: ModelView(doc.model, [ItemView(i + 1, item) for i, item in enumerate(doc.model.items)]) for doc in project.models}
     cases = {doc.model.id: CaseView(doc.model, model=models.get(doc.model.model or "")) for doc in project.cases}
@@ -263,7 +268,7 @@ def compute_site(project: Project, totals: dict, data: Data | None = None, *, dr
     if data is not None:
         _attach_data(regions, data)
     issues = _issue_views(project, totals, series, cases, drafts, year)
-    _assign_related(list(cases.values()))
+    _assign_related(list(cases.values()), (cache if cache is not None else BuildCache()).related)
     case_list = sorted(cases.values(), key=case_order)
     return Site(
         issues=issues,
@@ -326,7 +331,7 @@ def _issue_views(project: Project, totals: dict, series: dict, cases: dict, draf
     return sorted(views, key=lambda v: (v.issue.date, v.series.id, v.issue.number), reverse=True)
 
 
-def _assign_related(views: list[CaseView], limit: int = 5) -> None:
+def _assign_related(views: list[CaseView], memo: Memo[tuple, list[list[int]]], limit: int = 5) -> None:
     """Set view.related for every case: cases sharing the model, tags or region, most shared first.
 
     Score of another case: 3 for the same model, 1 per shared tag, 1 per shared level of
@@ -334,16 +339,9 @@ def _assign_related(views: list[CaseView], limit: int = 5) -> None:
     every pair in Python took seconds for a thousand cases.
     """
     key = hashlib.sha1(repr([(v.case.id, v.case.model, sorted(set(v.case.tags)), v.case.region) for v in views]).encode("utf-8")).digest()
-    known = _related_memo.get((key, limit))
-    if known is None:
-        known = _related_indexes(views, limit)
-        _related_memo.clear()  # scale: only the last result: `jianbao serve` rebuilds with the same cases
-        _related_memo[(key, limit)] = known
+    known = memo.get_or_make((key, limit), lambda: _related_indexes(views, limit))  # scale: serve rebuilds, same cases
     for view, indexes in zip(views, known):
         view.related = [views[j] for j in indexes]
-
-
-_related_memo: dict[tuple[bytes, int], list[list[int]]] = {}
 
 
 def _related_indexes(views: list[CaseView], limit: int) -> list[list[int]]:
@@ -408,10 +406,9 @@ def _attach_data(regions: dict[str, RegionView], data: Data) -> None:
                 region.charts.append(ChartDecl(type="ranking", region=region.path, indicator="income_ge_20" if "income_ge_20" in defs else None))
 
 
+@functools.lru_cache(maxsize=1)  # pure: a Data never changes, and `jianbao serve` rebuilds with the same one
 def _region_tables(data: Data) -> dict[str, tuple[list[int], bool, list[TableRow]]]:
-    """Per region: its years, whether it is sample data, its indicator table (computed once per Data)."""
-    if "region_tables" in data.memo:
-        return data.memo["region_tables"]
+    """Per region: its years, whether it is sample data, its indicator table."""
     frame = data.indicators
     defs = data.defs
     # One pass over the frame (a pivot per region took seconds with a page per township):
@@ -430,7 +427,6 @@ def _region_tables(data: Data) -> dict[str, tuple[list[int], bool, list[TableRow
         table = [TableRow(indicator, name, unit, [_format_cell(cells[path].get((indicator, y)), unit) for y in region_years])
                  for indicator, (name, unit) in defs.items() if indicator in found]
         tables[str(path)] = (region_years, data.is_sample(str(path)), table)
-    data.memo["region_tables"] = tables
     return tables
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from typing import Any, Iterator
 
+from .buildcache import BuildCache, Memo
 from .content import Doc, Project
 from .errors import Report
 from .models import ID_PATTERN, REDACTED, CaseArticle, Issue
@@ -21,13 +22,16 @@ def issue_slug(issue: Issue) -> str:
     return f"{KIND_PREFIX[issue.kind]}{issue.number:03d}"
 
 
-def validate_project(project: Project, report: Report) -> dict[tuple[str, str, int, int], int | None]:
-    """Run every cross-file check; return the 总期号 of each issue (given or derived)."""
+def validate_project(project: Project, report: Report, cache: BuildCache | None = None) -> dict[tuple[str, str, int, int], int | None]:
+    """Run every cross-file check; return the 总期号 of each issue (given or derived).
+
+    cache: the text checks of documents already checked by an earlier build of this process.
+    """
     _check_series(project, report)
     _check_issue_paths(project, report)
     totals = _check_numbering(project, report)
     _check_references(project, report)
-    _check_texts(project, report)
+    _check_texts(project, report, (cache if cache is not None else BuildCache()).text_problems)
     _check_pages(project, report)
     return totals
 
@@ -158,23 +162,20 @@ def _sections(sections: list, prefix: Loc = ("sections",)) -> Iterator[tuple[Loc
         yield from _sections(getattr(section, "sections", []), (*prefix, index, "sections"))
 
 
-# Problems of each document's texts, by document (the same object again from the parse
-# cache in `jianbao serve`'s rebuilds); the entry keeps the document alive.
-_text_problems: OrderedDict[int, tuple[Any, list]] = OrderedDict()
+def _check_texts(project: Project, report: Report, memo: Memo[str, list]) -> None:
+    """Raw HTML and unsafe links are errors in every text; redactions are counted.
 
-
-def _check_texts(project: Project, report: Report) -> None:
-    """Raw HTML and unsafe links are errors in every text; redactions are counted."""
+    memo: each document's problems by its digest (documents parsed from the same bytes).
+    """
     for document in project.documents:
-        known = _text_problems.get(id(document))
-        if known is None or known[0] is not document:
+        known = memo.get(document.digest) if document.digest else None
+        if known is None:
             own = Report()
             _check_document_texts(document, own)
-            known = (document, own.problems)
-            _text_problems[id(document)] = known
-            while len(_text_problems) > 20_000:
-                _text_problems.popitem(last=False)
-        report.extend(list(known[1]))
+            known = own.problems
+            if document.digest:
+                memo.put(document.digest, known)
+        report.extend(list(known))
 
 
 def _check_document_texts(document: Any, report: Report) -> None:

@@ -23,17 +23,14 @@ import io
 import os
 import pickle
 import sys
-from collections import OrderedDict
 from dataclasses import fields
 from pathlib import Path
 
 from . import yamlsrc
+from .buildcache import Memo
 from .errors import Report
 from .yamlsrc import Document, Positions, load_yaml
 
-IN_MEMORY = 20_000  # documents kept per process (a few KB each)
-# Documents are shared by the builds of one process (`jianbao serve`): nothing changes them.
-_memory: OrderedDict[str, Document] = OrderedDict()
 
 _ALLOWED = {
     ("datetime", "date"): dt.date,
@@ -63,10 +60,15 @@ def _salt() -> bytes:
 
 
 class YamlCache:
-    """load_yaml with a cache; cache_dir None keeps entries in memory only."""
+    """load_yaml with a cache; cache_dir None keeps entries in memory only.
 
-    def __init__(self, cache_dir: Path | None = None) -> None:
+    memory: the documents kept between the builds of one process (BuildCache.documents);
+    they are shared by those builds, and nothing changes them.
+    """
+
+    def __init__(self, cache_dir: Path | None = None, memory: Memo[str, Document] | None = None) -> None:
         self.folder = Path(cache_dir) / "yaml" if cache_dir else None
+        self.memory: Memo[str, Document] = memory if memory is not None else Memo(20_000)
         self.used: set[str] = set()
         self.parsed = 0  # files actually parsed (cache misses)
         self._new: dict[str, bytes] = {}
@@ -86,6 +88,7 @@ class YamlCache:
         document = load_yaml(path, shown, report)
         self.parsed += 1
         if document is not None and len(report.problems) == before:
+            document.digest = key
             self._put(key, document)
         return document
 
@@ -116,29 +119,20 @@ class YamlCache:
                 entry.unlink(missing_ok=True)
 
     def _get(self, key: str, shown: str) -> Document | None:
-        document = _memory.get(key)
+        document = self.memory.get(key)
         if document is not None:
-            _remember(key, document)
             return document
         if self.folder is None:
             return None
         try:
             blob = (self.folder / f"{key}.pickle").read_bytes()
             data, where = _PlainUnpickler(io.BytesIO(blob)).load()
-            document = Document(shown, data, Positions(**where))
+            document = Document(shown, data, Positions(**where), key)
         except Exception:  # missing, damaged or from another version: parse again
             return None
-        _remember(key, document)
-        return document
+        return self.memory.put(key, document)
 
     def _put(self, key: str, document: Document) -> None:
         where = {f.name: getattr(document.where, f.name) for f in fields(Positions)}
         self._new[key] = pickle.dumps((document.data, where), protocol=5)
-        _remember(key, document)
-
-
-def _remember(key: str, document: Document) -> None:
-    _memory[key] = document
-    _memory.move_to_end(key)
-    while len(_memory) > IN_MEMORY:
-        _memory.popitem(last=False)
+        self.memory.put(key, document)

@@ -91,6 +91,7 @@ class Document:
     path: str
     data: Any
     where: Positions
+    digest: str = ""  # of the file's bytes and shown path (yamlcache): a key for what is derived from it
 
 
 def read_text(path: Path, shown: str, report: Report) -> str | None:

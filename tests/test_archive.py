@@ -43,7 +43,7 @@ def test_failed_mkdocs_leaves_previous_site(sample, monkeypatch):
     def broken(*args, **kwargs):
         raise UsageError("模拟故障")
 
-    monkeypatch.setattr(build_module, "run_mkdocs", broken)
+    monkeypatch.setattr(mkdocs_run, "run_mkdocs", broken)
     with pytest.raises(UsageError):
         build(Settings.create(sample, pdf=False))
     assert tree_hashes(site) == {"old.html": hashlib.sha256("旧".encode()).hexdigest()}

@@ -25,7 +25,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import REPO, write
 
-import generator.build as build_module
+import generator.files as files_module
 from generator.build import build, recover_site
 from generator.cli import main
 from generator.config import Settings
@@ -137,7 +137,7 @@ def test_read_only_site_folder(built, monkeypatch):
     # We run as root, which ignores permission bits: the file system says "read-only" instead.
     monkeypatch.setattr(os, "rename", failing_after(0, errno.EROFS, os.rename))
     monkeypatch.setattr(pathlib.Path, "rename", failing_after(0, errno.EROFS, pathlib.Path.rename))
-    monkeypatch.setattr(build_module, "_exchange", failing_after(0, errno.EROFS, build_module._exchange))
+    monkeypatch.setattr(files_module, "_exchange", failing_after(0, errno.EROFS, files_module._exchange))
     with pytest.raises(FileSystemError, match="文件系统是只读的"):
         build(Settings.create(project, pdf=False))
     assert tree(project / "site") == before
@@ -160,14 +160,52 @@ def test_site_parent_without_write_permission(built):
 
 # ------------------------------------------------------------------ a build killed mid-way
 
-KILL_RUNNER = "import sys, generator.build as b\n{patch}\nfrom generator.cli import main\nsys.exit(main())"
+KILL_RUNNER = """\
+import sys, time
+import generator.build as b, generator.files as f
+
+def pause(name):  # stop here, to be killed: the parent waits for this line
+    print("JIANBAO_PAUSED " + name, file=sys.stderr, flush=True)
+    time.sleep(600)
+
+point = sys.argv.pop(1)
+if point == "write":  # after the first file of build/docs is written
+    first_write = f.write_atomic
+    def write_atomic(path, data):
+        first_write(path, data)
+        pause("write")
+    f.write_atomic = write_atomic
+elif point == "mkdocs":  # MkDocs has built the staging folder, site/ not yet replaced
+    write_issue_files = __import__("generator.printing", fromlist=["x"]).write_issue_files
+    def after_mkdocs(*args, **kwargs):
+        pause("mkdocs")
+    sys.modules["generator.printing"].write_issue_files = after_mkdocs
+elif point == "swap":  # the new site is in place (exchanged), or site/ moved aside (two renames)
+    exchange = f._exchange
+    def exchanged(new, target):
+        done = exchange(new, target)
+        if done:
+            pause("swap")
+        return done
+    f._exchange = exchanged
+    rename = type(b.Path()).rename
+    def rename_then_pause(self, target):
+        result = rename(self, target)
+        if self.name == "site":
+            pause("swap")
+        return result
+    type(b.Path()).rename = rename_then_pause
+{patch}
+from generator.cli import main
+sys.exit(main())
+"""
 
 
 def start_paused_build(project: Path, point: str, patch: str = "") -> subprocess.Popen:
-    """`jianbao build` in a child process that stops at a pause point (JIANBAO_PAUSE_AT)."""
-    env = {**os.environ, "JIANBAO_PAUSE_AT": point}
-    child = subprocess.Popen([sys.executable, "-c", KILL_RUNNER.format(patch=patch), "build", "--project", str(project), "--no-pdf"],
-                             env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    """`jianbao build` in a child process whose functions are patched to stop at a point (see KILL_RUNNER)."""
+    child = subprocess.Popen([sys.executable, "-c", KILL_RUNNER.replace("{patch}", patch.replace("b._exchange", "exchange")), point,
+                              "build", "--project", str(project), "--no-pdf"],
+                             stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
     lines: queue.Queue[str] = queue.Queue()
     threading.Thread(target=lambda: [lines.put(line) for line in child.stderr], daemon=True).start()
     deadline = time.monotonic() + 180
@@ -318,20 +356,22 @@ def test_builds_in_one_process_equal_a_fresh_build(mini, tmp_path):
 
 def test_write_tree_notices_files_changed_between_builds(tmp_path):
     """In one process write_tree trusts a file's stat: a file edited or replaced since is checked again."""
-    from generator.build import write_tree
+    from generator.buildcache import WriteRecord
+    from generator.files import write_tree
 
     docs = tmp_path / "docs"
+    record = WriteRecord()
     pages = {"a/index.md": "第一页\n", "b/index.md": "第二页\n"}
-    assert write_tree(docs, pages) == 2
-    assert write_tree(docs, pages) == 0  # unchanged: nothing rewritten
+    assert write_tree(docs, pages, record) == 2
+    assert write_tree(docs, pages, record) == 0  # unchanged: nothing rewritten
     (docs / "a/index.md").write_text("被改过的内容，长度也不同\n", encoding="utf-8")
-    assert write_tree(docs, pages) == 1
+    assert write_tree(docs, pages, record) == 1
     assert (docs / "a/index.md").read_text(encoding="utf-8") == "第一页\n"
     (docs / "b/index.md").unlink()
     (docs / "b/index.md").symlink_to(tmp_path / "elsewhere.md")
     with pytest.raises(JianbaoError, match="拒绝写入构建目录之外的路径"):
-        write_tree(docs, pages)
+        write_tree(docs, pages, record)
     assert not (tmp_path / "elsewhere.md").exists()
     (docs / "b/index.md").unlink()
-    assert write_tree(docs, {"a/index.md": "第一页\n"}) == 0
+    assert write_tree(docs, {"a/index.md": "第一页\n"}, record) == 0
     assert not (docs / "b").exists()  # no longer wanted: its folder is removed

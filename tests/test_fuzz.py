@@ -40,13 +40,13 @@ from mkdocs.utils.meta import get_data
 from ruamel.yaml import YAML
 
 from generator import text as texts
-from generator.build import write_tree
+from generator.files import write_tree
 from generator.content import load_project
 from generator.data import Data, load_data
 from generator.errors import JianbaoError, Report
 from generator.figures import FigureError, Figures, check_charts, check_figures, check_highlights
 from generator.indicators import compute_indicators, load_indicators
-from generator.pages import ChartMaker, RenderOptions, make_env, render_pages, yaml_str
+from generator.pages import ChartMaker, RenderOptions, make_render_context, render_pages, yaml_str
 from generator.site import compute_site
 from generator.tables import COLUMNS, read_villages
 from generator.validate import validate_project
@@ -134,8 +134,8 @@ def render_twice(project: Any, totals: Any, figures: Figures | None, data: Data)
     for _ in range(2):
         site = compute_site(project, totals, data)
         options = RenderOptions(extra={"site_name": "示例"})
-        env = make_env(None, options, figures, ChartMaker(data, None))
-        results.append(render_pages(site, env, options))
+        context = make_render_context(None, options, figures=figures, charts=ChartMaker(data, None))
+        results.append(render_pages(site, context))
     assert results[0] == results[1], "rendering is not deterministic"
     return results[0]
 

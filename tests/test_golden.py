@@ -14,7 +14,7 @@ import pytest
 
 from generator.build import check
 from generator.config import Settings
-from generator.pages import RenderOptions, make_env, render_pages
+from generator.pages import RenderOptions, make_render_context, render_pages
 
 GOLDEN = Path(__file__).parent / "golden"
 PAGES = [
@@ -33,7 +33,7 @@ def rendered(repo_root) -> dict[str, str]:
     settings = Settings.create(repo_root)
     checked = check(settings)
     options = RenderOptions(extra={"site_name": "乡村振兴简报与典型案例", "site_url": "", "home_title": "乡村振兴简报与典型案例"})
-    return render_pages(checked.site, make_env(settings.templates_dir, options), options)
+    return render_pages(checked.site, make_render_context(settings.templates_dir, options))
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -49,5 +49,5 @@ def test_generated_markdown_matches_golden(rendered, page):
 def test_rendering_is_deterministic(repo_root, rendered):
     settings = Settings.create(repo_root)
     options = RenderOptions(extra={"site_name": "乡村振兴简报与典型案例", "site_url": "", "home_title": "乡村振兴简报与典型案例"})
-    again = render_pages(check(settings).site, make_env(settings.templates_dir, options), options)
+    again = render_pages(check(settings).site, make_render_context(settings.templates_dir, options))
     assert again == rendered

@@ -15,8 +15,9 @@ from conftest import copy_sample, write
 
 from generator.build import check
 from generator.config import Settings
+from generator.errors import Report
 from generator.pagecache import PageCache
-from generator.pages import ChartMaker, RenderOptions, make_env, render_pages
+from generator.pages import ChartMaker, RenderOptions, make_render_context, render_pages
 from generator.printing import read_styles, render_standalone
 
 SECOND_ISSUE = """
@@ -55,15 +56,15 @@ def render(project: Path) -> tuple[dict[str, str], dict[str, str]]:
     settings = Settings.create(project)
     checked = check(settings)
     options = RenderOptions(docs_dir=project / "build" / "docs")
-    env = make_env(settings.templates_dir, options, checked.figures, ChartMaker(checked.site.data, None))
-    env.page_cache = Recorder(env.page_cache)
-    pages = render_pages(checked.site, env, options)
-    styles = read_styles(env)
+    context = make_render_context(settings.templates_dir, options, figures=checked.figures, charts=ChartMaker(checked.site.data, None))
+    context.page_cache = recorder = Recorder(context.page_cache)
+    pages = render_pages(checked.site, context)
+    styles = read_styles(context.env)
     for view in checked.site.issues:  # the standalone files: cached by the same inputs and the styles
         name = f"{view.url}{view.file_stem}.html"
-        pages[name] = render_standalone(view, env, styles)
-        env.page_cache.seen[name] = env.page_cache.standalone_key(view, checked.site, styles)
-    return pages, env.page_cache.seen
+        pages[name] = render_standalone(view, context.env, styles)
+        recorder.seen[name] = recorder.standalone_key(view, checked.site, styles)
+    return pages, recorder.seen
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -107,7 +108,8 @@ def test_every_changed_page_has_a_new_fingerprint(tmp_path, change):
 
 
 def test_unchanged_pages_are_taken_from_the_previous_build(tmp_path):
-    from generator.build import _extra, build
+    from generator.build import build
+    from generator.mkdocs_config import check_mkdocs_yml, site_extra
     from generator.charts import ChartRenderer
 
     project = copy_sample(tmp_path / "project")
@@ -115,10 +117,10 @@ def test_unchanged_pages_are_taken_from_the_previous_build(tmp_path):
     edit(project / "content/briefings/2023/007.yml", "printed_date: 2023-03-31", "printed_date: 2023-04-01")
     settings = Settings.create(project, pdf=False)
     checked = check(settings)
-    options = RenderOptions(extra=_extra(settings), docs_dir=settings.docs_dir, cache_dir=settings.cache_dir)
+    options = RenderOptions(extra=site_extra(check_mkdocs_yml(project, Report())), docs_dir=settings.docs_dir, cache_dir=settings.cache_dir)
     charts = ChartMaker(checked.site.data, ChartRenderer(settings.cache_dir / "charts"))
-    env = make_env(settings.templates_dir, options, checked.figures, charts)
-    pages = render_pages(checked.site, env, options)
-    assert env.page_cache.hits > 0
+    context = make_render_context(settings.templates_dir, options, figures=checked.figures, charts=charts)
+    pages = render_pages(checked.site, context)
+    assert context.page_cache.hits > 0
     assert charts.used_anywhere  # region pages taken from the previous build still need the chart scripts
     assert re.search(r"2023年4月1日印发", pages["briefings/sxxczx/2023/007/index.md"])

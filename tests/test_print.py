@@ -17,7 +17,7 @@ from generator.build import check
 from generator.charts import ChartRenderer
 from generator.config import Settings
 from generator.errors import Level, Report
-from generator.pages import ChartMaker, RenderOptions, make_env
+from generator.pages import ChartMaker, RenderOptions, make_render_context
 from generator.site import IssueView
 
 SAMPLE_STEM = "sxxczx-2023-007"
@@ -46,9 +46,14 @@ def site(checked):
 
 
 @pytest.fixture(scope="module")
-def env(repo_root: Path, checked, tmp_path_factory):
+def render_context(repo_root: Path, checked, tmp_path_factory):
     charts = ChartMaker(checked.site.data, ChartRenderer(tmp_path_factory.mktemp("charts")))
-    return make_env(repo_root / "site_templates", RenderOptions(offline=True), checked.figures, charts)
+    return make_render_context(repo_root / "site_templates", RenderOptions(offline=True), figures=checked.figures, charts=charts)
+
+
+@pytest.fixture(scope="module")
+def env(render_context):
+    return render_context.env
 
 
 @pytest.fixture(scope="module")
@@ -72,12 +77,12 @@ def pdf_ready() -> None:
 
 
 @pytest.fixture(scope="module")
-def issue_files(pdf_ready, site, env, view, tmp_path_factory) -> dict[str, Path]:
+def issue_files(pdf_ready, site, render_context, view, tmp_path_factory) -> dict[str, Path]:
     """The sample issue written by write_issue_files (renders the PDF once)."""
     out = tmp_path_factory.mktemp("site")
     report = Report()
     one = dataclasses.replace(site, issues=[view])
-    written = printing.write_issue_files(one, env, out, pdf=True, cache_dir=tmp_path_factory.mktemp("cache"), report=report)
+    written = printing.write_issue_files(one, render_context, out, pdf=True, cache_dir=tmp_path_factory.mktemp("cache"), report=report)
     assert report.problems == []
     return {path.suffix: path for path in written}
 
@@ -314,33 +319,33 @@ def test_issue_files_are_written_beside_the_issue_page(issue_files, view):
     assert issue_files[".pdf"].read_bytes().startswith(b"%PDF-")
 
 
-def test_unchanged_issue_reuses_the_cached_pdf(site, env, view, tmp_path, monkeypatch):
+def test_unchanged_issue_reuses_the_cached_pdf(site, render_context, view, tmp_path, monkeypatch):
     one = dataclasses.replace(site, issues=[view])
     monkeypatch.setattr(printing, "pdf_available", lambda: (True, ""))
     calls = []
     monkeypatch.setattr(printing, "write_pdf", lambda html, dest, base_url=None: (calls.append(dest), fake_pdf(html, dest)))
     for _ in range(2):
-        printing.write_issue_files(one, env, tmp_path / "site", pdf=True, cache_dir=tmp_path / "cache", report=Report())
+        printing.write_issue_files(one, render_context, tmp_path / "site", pdf=True, cache_dir=tmp_path / "cache", report=Report())
     assert len(calls) == 1
     key = tmp_path / "cache" / "pdf" / f"{SAMPLE_STEM}.sha256"
     key.write_text("changed\n")  # as if the HTML had changed
-    printing.write_issue_files(one, env, tmp_path / "site", pdf=True, cache_dir=tmp_path / "cache", report=Report())
+    printing.write_issue_files(one, render_context, tmp_path / "site", pdf=True, cache_dir=tmp_path / "cache", report=Report())
     assert len(calls) == 2
 
 
-def test_missing_pdf_dependencies_warn_and_skip_pdfs(site, env, view, tmp_path, monkeypatch):
+def test_missing_pdf_dependencies_warn_and_skip_pdfs(site, render_context, view, tmp_path, monkeypatch):
     one = dataclasses.replace(site, issues=[view])
     monkeypatch.setattr(printing, "pdf_available", lambda: (False, "未生成 PDF：缺少 X。请安装：sudo apt-get install x"))
     report = Report()
-    written = printing.write_issue_files(one, env, tmp_path, pdf=True, cache_dir=tmp_path / "cache", report=report)
+    written = printing.write_issue_files(one, render_context, tmp_path, pdf=True, cache_dir=tmp_path / "cache", report=report)
     assert [p.suffix for p in written] == [".html"]
     assert [p.format() for p in report.problems] == ["content/briefings:0:0: 警告: 未生成 PDF：缺少 X。请安装：sudo apt-get install x"]
     assert report.problems[0].level == Level.WARNING
 
 
-def test_no_pdf_flag_writes_only_html(site, env, view, tmp_path, monkeypatch):
+def test_no_pdf_flag_writes_only_html(site, render_context, view, tmp_path, monkeypatch):
     monkeypatch.setattr(printing, "pdf_available", lambda: pytest.fail("not asked without --pdf"))
-    written = printing.write_issue_files(dataclasses.replace(site, issues=[view]), env, tmp_path, pdf=False, cache_dir=tmp_path / "cache", report=Report())
+    written = printing.write_issue_files(dataclasses.replace(site, issues=[view]), render_context, tmp_path, pdf=False, cache_dir=tmp_path / "cache", report=Report())
     assert [p.name for p in written] == [f"{SAMPLE_STEM}.html"]
 
 

@@ -114,8 +114,8 @@ def test_an_edit_during_the_first_build_is_not_missed(mini, monkeypatch):
     calls = []
     real = serving.rebuild
 
-    def rebuild(settings):
-        ok = real(settings)
+    def rebuild(settings, cache):
+        ok = real(settings, cache)
         if not calls:  # the user saves a file while the first build runs
             path.write_text(path.read_text(encoding="utf-8").replace("文章1", "构建时改的标题"), encoding="utf-8")
         calls.append(settings.dirty)

@@ -183,5 +183,8 @@ def test_extensions_the_generated_pages_need_are_always_on(tmp_path, extensions,
     from generator.mkdocs_run import build_config
 
     (tmp_path / "mkdocs.yml").write_text("site_name: 示例\n" + extensions, encoding="utf-8")
-    config = build_config(Settings.create(tmp_path), tmp_path / "site")
+    from generator.errors import Report
+    from generator.mkdocs_config import check_mkdocs_yml
+
+    config = build_config(Settings.create(tmp_path), check_mkdocs_yml(tmp_path, Report()), tmp_path / "site")
     assert config["markdown_extensions"] == expected

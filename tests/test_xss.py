@@ -34,7 +34,8 @@ from generator.models import (
     Case, CaseArticle, ChartDecl, DevModel, Distribution, Highlight, Issue, ModelItem, Point, Section, Series,
     Source, SubSection, TextArticle,
 )
-from generator.pages import ChartMaker, RenderOptions, make_env, render_pages
+from generator.charts import ChartRenderer
+from generator.pages import ChartMaker, RenderOptions, make_render_context, render_pages
 from generator.printing import pdf_available, render_standalone
 from generator.site import compute_site
 from generator.text import render_markdown, render_page
@@ -178,14 +179,14 @@ def test_every_generated_page_and_standalone_file_is_safe(tmp_path, payload, ind
     data = hostile_data(indicator_config, ["榆次区", DATA_PAYLOADS[PAYLOADS.index(payload)]])
     site = compute_site(hostile_project(tmp_path, payload), {issue_key(hostile_project(tmp_path, payload).issues[0].model): 62}, data)
     options = RenderOptions(extra={"site_name": payload, "site_url": ""})
-    charts = ChartMaker(data, build_module.ChartRenderer(tmp_path / "cache", render=lambda spec: "<svg></svg>\n"))
-    env = make_env(None, options, Figures(data), charts)
-    pages = render_pages(site, env, options)
+    charts = ChartMaker(data, ChartRenderer(tmp_path / "cache", render=lambda spec: "<svg></svg>\n"))
+    context = make_render_context(None, options, figures=Figures(data), charts=charts)
+    pages = render_pages(site, context)
     assert "evil.md" in pages and "cases/evil/index.md" in pages
     for name, text in pages.items():
         if name.endswith(".md"):
             assert findings(markdown_html(text)) == [], name
-    standalone = render_standalone(site.issues[0], env)
+    standalone = render_standalone(site.issues[0], context.env)
     assert findings(standalone) == []
 
 
@@ -276,11 +277,11 @@ def test_hostile_site_built_with_check_bypassed(tmp_path, monkeypatch, indicator
     hostile = hostile_project(project, payload)
     site = compute_site(hostile, {issue_key(hostile.issues[0].model): 62}, data)
 
-    def lenient_check(settings, progress=lambda stage: None):
-        return Checked(hostile, site, Report(), Figures(data))
+    def lenient_check(settings, progress=lambda stage: None, cache=None):
+        return Checked(hostile, site, Report(), Figures(data), {})
 
     monkeypatch.setattr(build_module, "check", lenient_check)
-    monkeypatch.setattr(build_module, "_extra", lambda settings: {"site_name": payload, "site_url": "", "home_title": payload})
+    monkeypatch.setattr(build_module, "site_extra", lambda config: {"site_name": payload, "site_url": "", "home_title": payload})
     build(Settings.create(project, pdf=True))
     built = project / "site"
     case = BeautifulSoup((built / "cases/evil/index.html").read_text(encoding="utf-8"), "html.parser")
