@@ -22,7 +22,6 @@ import hashlib
 import html
 import json
 import math
-import os
 import re
 from xml.etree import ElementTree
 from collections.abc import Callable, Mapping, Sequence

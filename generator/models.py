@@ -237,12 +237,3 @@ class DevModel(Strict):
     summary: Text = Field("", description="简介（Markdown）")
     items: list[ModelItem] = Field(min_length=1, description="模式的组成条目，按顺序编号")
 
-
-SeriesList = list[Series]
-
-KINDS: dict[str, type[BaseModel]] = {
-    "series": Series,
-    "issue": Issue,
-    "case": Case,
-    "model": DevModel,
-}

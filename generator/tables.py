@@ -30,7 +30,6 @@ Rules the users rely on (to be quoted in the user docs):
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import re
 from dataclasses import dataclass
@@ -39,7 +38,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from charset_normalizer import from_bytes
+from .textcodec import decode_text
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from generator.errors import Level, Problem, Report
@@ -93,8 +92,6 @@ MAX_XLSX_CELLS = 5_000_000  # rows × columns of a sheet's used range
 
 _NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
 _GROUPED = r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?"
-_ENCODINGS = ["gb18030", "gbk", "gb2312"]
-
 
 # ---------------------------------------------------------------- pydantic errors at YAML positions
 
@@ -227,18 +224,9 @@ def relative_label(path: Path, root: Path) -> str:
 
 
 def decode_csv(data: bytes) -> str | None:
-    """Strict UTF-8 (BOM or not) first, then GBK/GB18030 as detected; None if neither."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    # Only the encodings we support are candidates: unrestricted detection takes a
-    # short GBK file for cp949 or big5.
-    best = from_bytes(data, cp_isolation=_ENCODINGS).best()
-    if best is None:
-        return None
-    # GB18030 is a superset of GBK and GB2312: decoding with it is never worse.
-    return data.decode("gb18030").removeprefix("\ufeff")
+    """A CSV's text (textcodec.decode_text); None if it is neither UTF-8 nor GBK/GB18030."""
+    decoded = decode_text(data)
+    return decoded[0] if decoded else None
 
 
 def read_csv_cells(text: str) -> tuple[pd.DataFrame, np.ndarray]:
@@ -290,7 +278,7 @@ def check_table_size(path: Path) -> None:
             with zipfile.ZipFile(path) as archive:
                 unpacked = sum(info.file_size for info in archive.infolist())
         except (zipfile.BadZipFile, OSError, ValueError):
-            return  # openpyxl reports a broken file in its own words
+            return  # the reader reports a broken file in its own words
         if unpacked > MAX_XLSX_UNPACKED:
             raise TableTooLarge(
                 f"Excel 文件解压后过大（{unpacked / 1048576:.0f} MB），不能超过 {MAX_XLSX_UNPACKED // 1048576} MB："
@@ -326,41 +314,16 @@ def check_csv_shape(data: bytes) -> tuple[int, str] | None:
     return None
 
 
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, (dt.datetime, dt.date, dt.time)):
-        return value.isoformat()
-    return str(value)
-
-
 def read_xlsx_sheets(path: Path) -> list[tuple[str, pd.DataFrame, np.ndarray]]:
-    """Every sheet as (name, cells as text, sheet row numbers); merged cells filled."""
-    import openpyxl  # imported here: only XLSX users pay for it
+    """Every sheet as (name, cells as text, sheet row numbers); merged cells filled (xlsx.py)."""
+    from .xlsx import SheetTooLarge, read_xlsx_sheets as read_sheets
 
-    # Not read-only: merged ranges are only known in the full model.
-    workbook = openpyxl.load_workbook(path, data_only=True)
-    sheets = []
-    for sheet in workbook.worksheets:
-        cells = sheet.max_row * sheet.max_column
-        if cells > MAX_XLSX_CELLS:  # one stray cell at XFD1048576 would make 17 billion
-            workbook.close()
-            raise TableTooLarge(
-                f"工作表“{sheet.title}”的使用范围过大（{sheet.max_row} 行 × {sheet.max_column} 列），"
-                f"一个工作表最多 {MAX_XLSX_CELLS:,} 个单元格：请删除表格以外的内容，或另存为 CSV")
-        rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(min_row=1, values_only=True)]
-        for merged in sheet.merged_cells.ranges:
-            top_left = rows[merged.min_row - 1][merged.min_col - 1]
-            for r in range(merged.min_row - 1, min(merged.max_row, len(rows))):
-                for c in range(merged.min_col - 1, merged.max_col):
-                    rows[r][c] = top_left
-        width = max((len(r) for r in rows), default=0)
-        cells = pd.DataFrame(rows, columns=range(width), dtype=object).astype(str)
-        sheets.append((sheet.title, cells, np.arange(1, len(rows) + 1, dtype=np.int64)))
-    workbook.close()
-    return sheets
+    try:
+        return read_sheets(path, MAX_XLSX_CELLS)
+    except SheetTooLarge as exc:
+        raise TableTooLarge(
+            f"工作表“{exc.title}”的使用范围过大（{exc.rows} 行 × {exc.columns} 列），"
+            f"一个工作表最多 {MAX_XLSX_CELLS:,} 个单元格：请删除表格以外的内容，或另存为 CSV") from None
 
 
 # ---------------------------------------------------------------- headers
@@ -658,7 +621,7 @@ def read_xlsx_table(path: Path, label: str, default_province: str, report: Repor
     except TableTooLarge as exc:
         report.error(label, 1, 0, str(exc))
         return []
-    except Exception as exc:  # openpyxl raises many types for broken files: report, don't hide
+    except Exception as exc:  # calamine and zipfile raise many types for broken files: report, don't hide
         report.error(label, 1, 0, f"无法读取 Excel 文件（{type(exc).__name__}: {exc}）")
         return []
     tables = []

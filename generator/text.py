@@ -170,11 +170,6 @@ def front_matter_str(value: object) -> Markup:
     return Markup(_YAML_ESCAPE.sub(lambda m: f"\\u{ord(m.group(0)):04x}" if ord(m.group(0)) < 0x10000 else f"\\U{ord(m.group(0)):08x}", text))
 
 
-def render_plain(text: str) -> Markup:
-    """Plain text (titles, labels) → escaped HTML."""
-    return escape(text)
-
-
 def lead_phrase(lead: str) -> str:
     """A bold lead phrase ends with 。 unless it already ends with punctuation."""
     return lead if re.search(r"[。！？；：.!?;:…」”]$", lead) else lead + "。"

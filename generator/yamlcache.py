@@ -20,7 +20,6 @@ import datetime as dt
 import functools
 import hashlib
 import io
-import os
 import pickle
 import sys
 from dataclasses import fields
@@ -29,6 +28,7 @@ from pathlib import Path
 from . import yamlsrc
 from .buildcache import Memo
 from .errors import Report
+from .files import write_cache_file
 from .yamlsrc import Document, Positions, load_yaml
 
 
@@ -96,16 +96,13 @@ class YamlCache:
         """Write the entries parsed since the last save to the cache folder; prune unused ones."""
         if self.folder is None:
             return
+        for key, blob in self._new.items():
+            write_cache_file(self.folder / f"{key}.pickle", blob)  # a cache that cannot be written only costs time
+        self._new.clear()
         try:
-            for key, blob in self._new.items():
-                self.folder.mkdir(parents=True, exist_ok=True)
-                temporary = self.folder / f".{key}.tmp-{os.getpid()}"
-                temporary.write_bytes(blob)
-                os.replace(temporary, self.folder / f"{key}.pickle")
-            self._new.clear()
             self._prune()
         except OSError:
-            pass  # a cache that cannot be written only costs time
+            pass
 
     def _prune(self) -> None:
         """Drop cache files no file of this project uses any more, once they outnumber the used ones."""
