@@ -84,3 +84,10 @@ def mini(tmp_path: Path) -> Path:
     write(root / "content" / "briefings" / "2024" / "002.yml", ISSUE.format(number=2, total=11))
     write(root / "mkdocs.yml", "site_name: 示例\n")
     return root
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that drives Chromium is end to end too: `pytest -m "not e2e"` is the fast inner loop."""
+    for item in items:
+        if item.get_closest_marker("browser") is not None and item.get_closest_marker("e2e") is None:
+            item.add_marker(pytest.mark.e2e)

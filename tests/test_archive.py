@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator import build as build_module
+from generator import mkdocs_run
 from generator.archive import windows_problem
 from generator.build import build
 from generator.cli import main

@@ -249,6 +249,7 @@ def test_format_source_line():
 # --- local JavaScript -----------------------------------------------------------
 
 
+@pytest.mark.e2e  # vl-convert builds the bundle: seconds
 def test_vega_bundle_is_one_deterministic_classic_script(tmp_path):
     assert charts.write_vega_bundle(tmp_path / "a") == ["assets/javascripts/vega-bundle.js"]
     charts.write_vega_bundle(tmp_path / "b")

@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import pytest
 from click.testing import CliRunner
 from conftest import write
 
 from generator.cli import main
+
+pytestmark = pytest.mark.e2e  # runs the commands on real projects, with MkDocs
 
 
 def run(*args: str):

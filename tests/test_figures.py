@@ -40,6 +40,7 @@ def test_sample_highlights_agree_with_data(repo_root):
     assert [line for line in problems(repo_root) if "警告" in line or "错误" in line] == []
 
 
+@pytest.mark.e2e
 def test_figure_in_text_is_rendered(sample):
     replace_in(sample / CASE, "到 2022 年底，全市所有行政村", '到 2022 年底（{{ ind("income_ge_20", "山西省/晋中市", 2022) }}），全市所有行政村')
     build(Settings.create(sample, pdf=False))

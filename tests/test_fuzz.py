@@ -52,6 +52,8 @@ from generator.tables import COLUMNS, read_villages
 from generator.validate import validate_project
 from generator.yamlsrc import parse_yaml
 
+pytestmark = pytest.mark.e2e  # hundreds of generated inputs through the whole pipeline
+
 CJK = re.compile(r"[\u4e00-\u9fff]")
 CONTENT_FILES = [
     "content/series.yml",

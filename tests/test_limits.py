@@ -16,9 +16,11 @@ from pathlib import Path
 import pytest
 from conftest import write
 
+pytestmark = pytest.mark.e2e  # each limit is tried on a file of its full size: slow
+
 RUNNER = r"""
 import json, resource, sys, time
-import generator.build, generator.data, generator.tables, openpyxl  # imports are not what we measure
+import generator.build, generator.data, generator.tables, generator.xlsx, python_calamine  # imports are not what we measure
 from generator.cli import main
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 start = time.perf_counter()

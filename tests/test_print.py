@@ -20,6 +20,8 @@ from generator.errors import Level, Report
 from generator.pages import ChartMaker, RenderOptions, make_render_context
 from generator.site import IssueView
 
+pytestmark = pytest.mark.e2e  # renders PDFs with WeasyPrint
+
 SAMPLE_STEM = "sxxczx-2023-007"
 MM = 72 / 25.4  # points per millimetre
 

@@ -11,6 +11,7 @@ from dataclasses import replace
 import pytest
 
 from generator.build import build
+from generator.buildcache import BuildCache
 from generator.config import Settings
 from generator.serve import serve, snapshot
 
@@ -66,12 +67,13 @@ def index_docs(site) -> list:
 def test_dirty_rebuild_equals_a_full_build(sample, tmp_path):
     """After a change of content only, serve lets MkDocs rebuild just the changed pages, in place."""
     settings = Settings.create(sample, pdf=False)
-    build(settings)
+    cache = BuildCache()  # what serve keeps between its builds
+    build(settings, cache=cache)
     about = sample / "site/about/index.html"
     about_before = about.stat().st_mtime_ns
     issue = sample / "content/briefings/2023/007.yml"
     issue.write_text(issue.read_text(encoding="utf-8").replace("printed_date: 2023-03-31", "printed_date: 2023-04-01"), encoding="utf-8")
-    result = build(replace(settings, dirty=True))
+    result = build(replace(settings, dirty=True), cache=cache)
     assert result.dirty
     assert "2023年4月1日印发" in (sample / "site/briefings/sxxczx/2023/007/index.html").read_text(encoding="utf-8")
     assert about.stat().st_mtime_ns == about_before  # not built again

@@ -24,6 +24,7 @@ from htmlsafety import findings, pdf_findings, search_index_findings
 
 import generator.build as build_module
 from generator.build import Checked, build, check
+from generator.buildcache import BuildCache
 from generator.config import Settings
 from generator.content import Doc, Page, Project
 from generator.data import Data
@@ -174,13 +175,16 @@ def test_text_renderer_neutralises(payload):
     assert findings(markdown.markdown(render_page(payload), extensions=MKDOCS_EXTENSIONS)) == []
 
 
+SHARED = BuildCache()  # the payloads' renders share compiled templates and Markdown, as serve's builds do
+
+
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_every_generated_page_and_standalone_file_is_safe(tmp_path, payload, indicator_config):
     data = hostile_data(indicator_config, ["榆次区", DATA_PAYLOADS[PAYLOADS.index(payload)]])
     site = compute_site(hostile_project(tmp_path, payload), {issue_key(hostile_project(tmp_path, payload).issues[0].model): 62}, data)
     options = RenderOptions(extra={"site_name": payload, "site_url": ""})
     charts = ChartMaker(data, ChartRenderer(tmp_path / "cache", render=lambda spec: "<svg></svg>\n"))
-    context = make_render_context(None, options, figures=Figures(data), charts=charts)
+    context = make_render_context(None, options, SHARED, figures=Figures(data), charts=charts)
     pages = render_pages(site, context)
     assert "evil.md" in pages and "cases/evil/index.md" in pages
     for name, text in pages.items():
