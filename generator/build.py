@@ -23,13 +23,15 @@ from typing import Callable, Iterator
 from .config import Settings
 from .content import Project, load_project
 from .errors import ContentError, FileSystemError, JianbaoError, Level, Report, UsageError
-from .mkdocs_run import IFRAME_WORKER_SHIM, find_iframe_worker, run_mkdocs, write_mkdocs_config
+from .mkdocs_run import run_mkdocs, write_mkdocs_config
 from .charts import ChartRenderer, cached_vega_bundle
 from .data import Data, load_data
 from .figures import Figures, check_charts, check_figures, check_highlights
 from .indicators import indicators_csv
 from .printing import pdf_available, write_issue_files
-from .pages import VEGA_BUNDLE, ChartMaker, RenderOptions, default_templates, make_env, render_pages
+from .pages import VEGA_BUNDLE, ChartMaker, RenderOptions, default_templates, make_env, render_pages, search_dictionary
+from .search import render_search
+from .search_index import SearchCache
 from .site import Site, compute_site
 from .validate import validate_project
 
@@ -74,8 +76,11 @@ def check(settings: Settings, progress: Progress = lambda stage: None) -> Checke
     return Checked(project, site, report, figures)
 
 
-def build(settings: Settings, progress: Progress = lambda stage: None) -> BuildResult:
-    """Validate, render and build the whole site; site/ is replaced only on success."""
+def build(settings: Settings, progress: Progress = lambda stage: None, *, search_cache: SearchCache | None = None) -> BuildResult:
+    """Validate, render and build the whole site; site/ is replaced only on success.
+
+    search_cache: the search index's per-page work of the previous build (`jianbao serve`).
+    """
     timings: dict[str, float] = {}
     with _timed(timings, "check"):
         checked = check(settings, progress)
@@ -86,13 +91,13 @@ def build(settings: Settings, progress: Progress = lambda stage: None) -> BuildR
     try:
         with build_lock(settings):
             recover_site(settings.site_dir)
-            _write(settings, checked, result, progress)
+            _write(settings, checked, result, progress, search_cache)
     except OSError as exc:  # disk full, read-only folder …: the previous site is still in place
         raise FileSystemError.from_os_error(exc) from exc
     return result
 
 
-def _write(settings: Settings, checked: Checked, result: BuildResult, progress: Progress) -> None:
+def _write(settings: Settings, checked: Checked, result: BuildResult, progress: Progress, search_cache: SearchCache | None) -> None:
     """Phase two: render, write build/docs, run MkDocs into a staging folder, swap it in."""
     timings = result.timings
     checked.project.save_cache()  # scale: phase two, so a failed build writes no cache either
@@ -102,14 +107,15 @@ def _write(settings: Settings, checked: Checked, result: BuildResult, progress: 
                                 cache_dir=settings.cache_dir, docs_dir=settings.docs_dir)  # scale: caches between builds
         charts = ChartMaker(checked.site.data, ChartRenderer(settings.cache_dir / "charts"))
         env = make_env(settings.templates_dir, options, checked.figures, charts)
-        files: dict[str, str | bytes] = dict(render_pages(checked.site, env, options))
+        pages = render_pages(checked.site, env, options)
+        files: dict[str, str | bytes] = dict(pages)
         if charts.used_anywhere:
             files[VEGA_BUNDLE] = cached_vega_bundle(settings.cache_dir).encode("utf-8")
         if not checked.site.data.indicators.empty:
             files["data/indicators.csv"] = _indicators_csv(checked.site.data)
         files.update(read_assets(settings.templates_dir))
-        if settings.offline:
-            files[IFRAME_WORKER_SHIM] = find_iframe_worker(settings).read_bytes()
+    with _timed(timings, "search"):
+        files.update(render_search(checked.site, pages, search_dictionary(env), offline=settings.offline, cache=search_cache))
     result.pages = sum(1 for name in files if name.endswith(".md"))
     key = (str(settings.docs_dir), str(settings.site_dir))
     same_pages = _pages_before.pop(key, None) == set(files)  # forgotten until this build succeeds
@@ -145,8 +151,11 @@ _pages_before: dict[tuple[str, str], set[str]] = {}
 
 def _run_mkdocs(settings: Settings, checked: Checked, site_dir: Path, timings: dict[str, float], *, dirty: bool = False) -> None:
     with _timed(timings, "mkdocs"):
-        config = write_mkdocs_config(settings, site_dir)
+        notes: list[tuple[int, str]] = []
+        config = write_mkdocs_config(settings, site_dir, notes)
         warnings = run_mkdocs(config, strict=settings.strict, dirty=dirty)
+    for line, message in notes:
+        checked.report.note("mkdocs.yml", line, 1, message)
     for message in warnings:
         checked.report.warning("mkdocs.yml", 1, 1, f"MkDocs：{message}")
 

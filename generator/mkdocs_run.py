@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from ruamel.yaml import YAML
 from .config import Settings
 from .errors import Report, UsageError
 from .pages import default_templates
-from .search import compact_search_index, read_search_docs
+from .search import SEARCH_SCRIPT, SEARCH_STYLES
 from .yamlsrc import load_yaml
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -35,20 +36,11 @@ def read_mkdocs_yml(path: Path) -> dict[str, Any]:
     return document.data
 
 
-IFRAME_WORKER_SHIM = "assets/javascripts/iframe-worker-shim.js"
+def build_config(settings: Settings, site_dir: Path, notes: list[tuple[int, str]] | None = None) -> dict[str, Any]:
+    """The config MkDocs runs with: the project's, plus our paths and requirements.
 
-
-def find_iframe_worker(settings: Settings) -> Path:
-    """The iframe-worker shim (npm package) that lets search run from file://."""
-    for base in (settings.project, Path(__file__).resolve().parent.parent):
-        shim = base / "node_modules" / "iframe-worker" / "shim" / "index.js"
-        if shim.is_file():
-            return shim
-    raise UsageError("离线站点（--offline）需要 npm 包 iframe-worker 才能在 file:// 下搜索：请在项目目录运行 npm install（见 package.json）")
-
-
-def build_config(settings: Settings, site_dir: Path) -> dict[str, Any]:
-    """The config MkDocs runs with: the project's, plus our paths and requirements."""
+    notes: receives (line in mkdocs.yml, 提示) for what of the project's config is left out.
+    """
     config = read_mkdocs_yml(settings.mkdocs_file)
     config.setdefault("site_name", "乡村振兴简报")
     config["docs_dir"] = str(settings.docs_dir)
@@ -64,13 +56,16 @@ def build_config(settings: Settings, site_dir: Path) -> dict[str, Any]:
         overrides = default_templates() / "overrides"
     if overrides.is_dir() and any(overrides.iterdir()):
         theme["custom_dir"] = str(overrides)
-    config["plugins"] = _plugins(config.get("plugins"), settings)
+    config["plugins"] = _plugins(config.get("plugins"), _source_lines(settings.mkdocs_file), notes if notes is not None else [])
     config["markdown_extensions"] = _extensions(config.get("markdown_extensions"))
-    if settings.offline:
-        # Material's offline plugin would load this shim from a CDN; ours is a local copy.
-        extra = config.setdefault("extra", {})
-        extra["polyfills"] = [IFRAME_WORKER_SHIM]
+    config["extra_javascript"] = _with(config.get("extra_javascript"), SEARCH_SCRIPT)
+    config["extra_css"] = _with(config.get("extra_css"), SEARCH_STYLES)
     return config
+
+
+def _with(entries: Any, path: str) -> list[Any]:
+    result = list(entries or [])
+    return result if path in result else result + [path]
 
 
 REQUIRED_EXTENSIONS = ("attr_list", "toc")  # generated pages: headings with ids ({ #s1 }), links to them
@@ -86,29 +81,50 @@ def _extensions(extensions: Any) -> list[Any]:
     return result
 
 
-def _plugins(plugins: Any, settings: Settings) -> list[Any]:
-    """Only Material's built-in plugins; search gets jieba and our dictionary."""
+# Our search replaces the engines' (SPEC §5); `offline` only served Material's search from
+# file:// and would add a script from a CDN (iframe-worker) to every page.
+DROPPED_PLUGINS = {
+    "search": "mkdocs.yml 的 search 插件已停用：站点使用 jianbao 自带的中文全文搜索，可从 plugins 中删去 search",
+    "material/search": "mkdocs.yml 的 search 插件已停用：站点使用 jianbao 自带的中文全文搜索，可从 plugins 中删去 search",
+    "offline": "mkdocs.yml 的 offline 插件已停用：jianbao build --offline 生成的站点不需要它（搜索从 file:// 也能用），可从 plugins 中删去 offline",
+    "material/offline": "mkdocs.yml 的 offline 插件已停用：jianbao build --offline 生成的站点不需要它（搜索从 file:// 也能用），可从 plugins 中删去 offline",
+}
+# Both engines turn their own search on unless told: Zensical even when no plugin is listed.
+SEARCH_OFF = {"search": {"enabled": False}}
+
+
+def _plugins(plugins: Any, lines: list[str], notes: list[tuple[int, str]]) -> list[Any]:
+    """Only Material's built-in plugins, without the engine's search (ours replaces it)."""
+    if isinstance(plugins, dict):  # MkDocs also takes a mapping of name: options
+        plugins = [{name: options} if options else name for name, options in plugins.items()]
     result: list[Any] = []
-    names = []
-    for entry in plugins or ["search"]:
-        name, options = (entry, {}) if isinstance(entry, str) else next(iter(entry.items()))
-        options = dict(options or {})
-        names.append(name)
-        if name == "search":
-            options.setdefault("lang", ["zh"])
-            userdict = settings.templates_dir / "search" / "userdict.txt"
-            if not userdict.is_file():
-                userdict = default_templates() / "search" / "userdict.txt"
-            if userdict.is_file():
-                options["jieba_dict_user"] = str(userdict)
-        result.append({name: options} if options else name)
-    if settings.offline and "offline" not in names:
-        result.append("offline")
-    return result
+    for entry in plugins or []:
+        name = entry if isinstance(entry, str) else next(iter(entry), "")
+        if name in DROPPED_PLUGINS:
+            notes.append((_line_of(lines, name), DROPPED_PLUGINS[name]))
+            continue
+        result.append(entry)
+    return result + [SEARCH_OFF]
 
 
-def write_mkdocs_config(settings: Settings, site_dir: Path) -> Path:
-    """Write build/mkdocs.yml for this build and return its path."""
+def _source_lines(path: Path) -> list[str]:
+    try:
+        return path.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return []
+
+
+def _line_of(lines: list[str], plugin: str) -> int:
+    """The line of mkdocs.yml that lists a plugin (1 when it cannot be told)."""
+    pattern = re.compile(rf"^\s*-?\s*['\"]?{re.escape(plugin)}['\"]?\s*:?\s*(#.*)?$")
+    for number, line in enumerate(lines, 1):
+        if pattern.match(line):
+            return number
+    return 1
+
+
+def write_mkdocs_config(settings: Settings, site_dir: Path, notes: list[tuple[int, str]] | None = None) -> Path:
+    """Write build/mkdocs.yml for this build and return its path (notes: as build_config)."""
     path = settings.build_dir / "mkdocs.yml"
     path.parent.mkdir(parents=True, exist_ok=True)
     yaml = YAML(typ="safe", pure=True)
@@ -116,7 +132,7 @@ def write_mkdocs_config(settings: Settings, site_dir: Path) -> Path:
     yaml.allow_unicode = True
     with path.open("w", encoding="utf-8") as handle:
         handle.write("# 由 jianbao build 生成，请勿手工修改；请改项目根目录的 mkdocs.yml\n")
-        yaml.dump(build_config(settings, site_dir), handle)
+        yaml.dump(build_config(settings, site_dir, notes), handle)
     return path
 
 
@@ -129,38 +145,12 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-_JIEBA_PRISTINE: tuple[dict[str, int], int] | None = None
-
-
-def _quiet_jieba(cache_dir: Path) -> None:
-    """jieba logs to stderr and caches in /tmp: keep it quiet and inside build/; start each build afresh.
-
-    Material loads the user dictionary into jieba's global tokenizer on every build, and
-    each load adds the words' frequencies to the total again: a second build in one
-    process (`jianbao serve`, a test run) would segment, and index, differently.
-    """
-    global _JIEBA_PRISTINE
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    jieba.dt.tmp_dir = str(cache_dir)
-    if _JIEBA_PRISTINE is None:  # the main dictionary alone, whatever was loaded into jieba.dt so far
-        fresh = jieba.Tokenizer(jieba.dt.dictionary)
-        fresh.tmp_dir = str(cache_dir)
-        fresh.initialize()
-        _JIEBA_PRISTINE = (fresh.FREQ, fresh.total)
-    jieba.dt.check_initialized()
-    jieba.dt.FREQ, jieba.dt.total = dict(_JIEBA_PRISTINE[0]), _JIEBA_PRISTINE[1]
-
-
 def run_mkdocs(config_file: Path, *, strict: bool = False, dirty: bool = False) -> list[str]:
     """Build with MkDocs in this process; return its warnings.
 
     dirty: build over the site already there, only the pages whose Markdown is newer than
-    their HTML (MkDocs' own dirty build); the search index keeps the other pages' entries.
+    their HTML (MkDocs' own dirty build); the search files are copied when they changed.
     """
-    _quiet_jieba(config_file.parent / "cache")
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -168,17 +158,14 @@ def run_mkdocs(config_file: Path, *, strict: bool = False, dirty: bool = False) 
     logger = logging.getLogger("mkdocs")
     handler = _Collect()
     logger.addHandler(handler)
-    previous = logger.propagate
+    propagate = logger.propagate
     logger.propagate = False
     try:
         config = load_config(config_file=str(config_file), strict=strict)
-        site_dir = Path(config.site_dir)
-        previous = read_search_docs(site_dir) if dirty else None
         mkdocs_build(config, dirty=dirty)
-        compact_search_index(site_dir, config_file.parent / "cache", previous=previous)
     except MkDocsException as exc:
         raise UsageError(f"MkDocs 构建失败：{exc}") from exc
     finally:
         logger.removeHandler(handler)
-        logger.propagate = previous
+        logger.propagate = propagate
     return handler.messages
