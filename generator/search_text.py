@@ -34,6 +34,7 @@ _BLOCKS = frozenset("address article aside blockquote br dd div dl dt figcaption
 _SKIPPED = frozenset("script style svg noscript template nav button select textarea".split())
 _SKIPPED_CLASSES = frozenset({"jb-breadcrumb", "jb-issue-nav"})
 _HEAD_CLASSES = frozenset({"jb-summary", "jb-lead"})
+_ITEM_CLASSES = frozenset({"jb-tag"})  # inline elements shown as separate items: no phrase across them
 _VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
 
 
@@ -71,7 +72,8 @@ def page_text(markdown: str) -> PageText:
         text = html.unescape(_MD_UNESCAPE.sub(r"\1", heading.group(2))).strip()
         anchor = heading.group(3) or _toc_id(text, toc_ids)
         toc_ids.append(anchor)
-        collector.heading(text, anchor, level=len(heading.group(1)))
+        level = len(heading.group(1))
+        collector.heading(text, "" if level == 1 and not heading.group(3) else anchor, level=level)  # the title: the page's top
     collector.feed("\n".join(chunk))
     collector.close()
     page = collector.page
@@ -163,7 +165,7 @@ class _Collector(HTMLParser):
             self._flush()
             self.section = Section(values["id"] or "")
             self.page.sections.append(self.section)
-        if tag in _BLOCKS:
+        if tag in _BLOCKS or classes & _ITEM_CLASSES:
             self._data("\n")
         if tag not in _VOID:
             self._stack.append((tag, role))
