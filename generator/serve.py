@@ -18,6 +18,7 @@ import click
 
 from .config import Settings
 from .errors import JianbaoError
+from .search_index import SearchCache
 
 WATCHED = ("content", "data", "site_templates", "mkdocs.yml")
 RELOAD_SCRIPT = b"""<script>(function(){var v=null;setInterval(function(){fetch('/__jianbao/version').then(function(r){return r.text()}).then(function(t){if(v!==null&&t!==v)location.reload();v=t}).catch(function(){})},1000)})();</script>"""
@@ -70,13 +71,16 @@ def _handler(site_dir: Path, state: _State) -> type[http.server.SimpleHTTPReques
     return functools.partial(Handler, directory=str(site_dir))  # type: ignore[return-value]
 
 
-def rebuild(settings: Settings) -> bool:
-    """One build; problems are printed, the previous site stays on failure."""
+def rebuild(settings: Settings, search_cache: SearchCache | None = None) -> bool:
+    """One build; problems are printed, the previous site stays on failure.
+
+    search_cache: kept by serve between its builds (the search index of unchanged pages).
+    """
     from .build import build
     from .cli import fail, print_report
 
     try:
-        result = build(settings)
+        result = build(settings, search_cache=search_cache)
     except JianbaoError as exc:
         try:
             fail(exc)
@@ -102,8 +106,9 @@ def serve(settings: Settings, port: int, *, poll: float = 1.0, stop: threading.E
     """Serve until interrupted (or until stop is set, for tests)."""
     settings = Settings(**{**settings.__dict__, "pdf": False})
     state = _State()
+    search_cache = SearchCache()  # this serve's: a rebuild indexes only the pages that changed
     stamps = snapshot(settings)  # before the first build: an edit made while it runs triggers another
-    rebuild(settings)
+    rebuild(settings, search_cache)
     settings.site_dir.mkdir(parents=True, exist_ok=True)
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), _handler(settings.site_dir, state))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -116,7 +121,7 @@ def serve(settings: Settings, port: int, *, poll: float = 1.0, stop: threading.E
             if current != stamps:
                 changed = {path for path in current.keys() | stamps.keys() if current.get(path) != stamps.get(path)}
                 stamps = current
-                if rebuild(replace(settings, dirty=_only_content(settings, changed))):
+                if rebuild(replace(settings, dirty=_only_content(settings, changed)), search_cache):
                     state.version += 1
     except KeyboardInterrupt:
         pass

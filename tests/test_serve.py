@@ -58,9 +58,8 @@ def test_snapshot_sees_watched_folders(mini):
     assert set(after) - set(before) == {str(mini / "data" / "x.csv")}
 
 
-def index_docs(site) -> list:
-    docs = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))["docs"]
-    return sorted((d["location"], d["title"], d["text"]) for d in docs)
+def index_docs(site) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted((site / "search").rglob("*.js"))}
 
 
 def test_dirty_rebuild_equals_a_full_build(sample, tmp_path):
@@ -114,8 +113,8 @@ def test_an_edit_during_the_first_build_is_not_missed(mini, monkeypatch):
     calls = []
     real = serving.rebuild
 
-    def rebuild(settings):
-        ok = real(settings)
+    def rebuild(settings, search_cache=None):
+        ok = real(settings, search_cache)
         if not calls:  # the user saves a file while the first build runs
             path.write_text(path.read_text(encoding="utf-8").replace("文章1", "构建时改的标题"), encoding="utf-8")
         calls.append(settings.dirty)

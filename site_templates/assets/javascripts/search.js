@@ -542,8 +542,30 @@
 
   // --- the search page: search/?q=… ------------------------------------------------------
   var PAGE = 20;
+  // the page's form is made here, not in the page's HTML: without JS it would do nothing
+  var PAGE_FORM = [
+    ["form", "jb-search-page-form", { role: "search" }, [
+      ["label", "", { for: "jb-search-page-input" }, "搜索全站的简报、案例、发展模式和地区"],
+      ["input", "", { id: "jb-search-page-input", name: "q", type: "search", autocomplete: "off", spellcheck: "false", placeholder: "输入词语，如 清化收 或 强村公司" }],
+      ["button", "", { type: "submit" }, "搜索"],
+    ]],
+    ["div", "jb-search-chips", { id: "jb-search-page-chips" }],
+    ["p", "jb-search-status", { id: "jb-search-page-status", role: "status", "aria-live": "polite" }],
+    ["ol", "jb-search-page-results", { id: "jb-search-page-results", "aria-label": "搜索结果" }],
+    ["p", "", {}, [["button", "jb-search-more", { type: "button", id: "jb-search-page-more", hidden: "" }, "显示更多结果"]]],
+  ];
+  function build(parent, specs) {
+    specs.forEach(function (spec) {
+      var node = el(spec[0], spec[1]);
+      Object.keys(spec[2]).forEach(function (name) { node.setAttribute(name, spec[2][name]); });
+      if (typeof spec[3] === "string") node.textContent = spec[3];
+      else if (spec[3]) build(node, spec[3]);
+      parent.appendChild(node);
+    });
+  }
   function SearchPage(page) {
     var self = this;
+    build(page, PAGE_FORM);
     self.input = page.querySelector("input");
     self.list = page.querySelector(".jb-search-page-results");
     self.status = page.querySelector(".jb-search-status");
