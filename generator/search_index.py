@@ -117,18 +117,11 @@ def index_page(page: SearchPage) -> IndexedPage:
     """Text, terms and document of one page."""
     text = page_text(page.source)
     terms: dict[str, int] = {}
-
-    def add(value: str, zone: int) -> None:
-        for term in terms_of(normalize(value)):
-            if terms.get(term, BODY + 1) > zone:
-                terms[term] = zone
-
-    add(text.title, TITLE)
-    add(text.lead, HEAD)
-    for section in text.sections:
-        add(section.heading, HEAD)
-    for section in text.sections:
-        add(section.text, BODY)
+    zones = [(TITLE, [text.title]), (HEAD, [text.lead, *(s.heading for s in text.sections)]), (BODY, [s.text for s in text.sections])]
+    for zone, values in zones:  # best zone first: a term keeps the first zone it is found in
+        found = terms_of(normalize("\n".join(values)))
+        found.difference_update(terms)
+        terms.update(dict.fromkeys(found, zone))
     document = {"u": page.url, "t": text.title, "k": page.kind, "w": page.where, "d": page.date, "l": text.lead,
                 "s": [[s.anchor, s.heading, s.text] for s in text.sections]}
     chars = len(text.title) + len(text.lead) + sum(len(s.heading) + len(s.text) for s in text.sections)

@@ -287,3 +287,39 @@ def test_two_builds_give_byte_identical_index_files(docs, tmp_path):
         build_module.run_mkdocs = original
     again = {p.relative_to(docs).as_posix(): p.read_bytes() for p in (docs / "search").rglob("*.js")}
     assert again == files
+
+
+def test_engine_search_and_offline_plugins_are_dropped_with_a_note(tmp_path):
+    from generator.mkdocs_run import build_config
+
+    write(tmp_path / "mkdocs.yml", """
+        site_name: 测试
+        plugins:
+          - search:
+              lang: zh
+          - tags
+          - offline
+        """)
+    notes: list[tuple[int, str]] = []
+    config = build_config(Settings.create(tmp_path), tmp_path / "site", notes)
+    assert config["plugins"] == ["tags", {"search": {"enabled": False}}]  # Zensical turns search on unless told
+    assert notes == [
+        (3, "mkdocs.yml 的 search 插件已停用：站点使用 jianbao 自带的中文全文搜索，可从 plugins 中删去 search"),
+        (6, "mkdocs.yml 的 offline 插件已停用：jianbao build --offline 生成的站点不需要它（搜索从 file:// 也能用），可从 plugins 中删去 offline"),
+    ]
+    assert config["extra_javascript"][-1] == "assets/javascripts/search.js"
+    assert config["extra_css"][-1] == "assets/stylesheets/search.css"
+
+
+def test_the_note_reaches_the_build_report(sample):
+    config = sample / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("plugins: []", "plugins:\n  - search"), encoding="utf-8")
+    line = config.read_text(encoding="utf-8").splitlines().index("  - search") + 1
+    original = build_module.run_mkdocs
+    build_module.run_mkdocs = lambda config, strict=False, dirty=False: []
+    try:
+        result = build(Settings.create(sample, pdf=False))
+    finally:
+        build_module.run_mkdocs = original
+    notes = [p.format() for p in result.report.problems if "search 插件" in p.message]
+    assert notes == [f"mkdocs.yml:{line}:1: 提示: mkdocs.yml 的 search 插件已停用：站点使用 jianbao 自带的中文全文搜索，可从 plugins 中删去 search"]

@@ -523,6 +523,7 @@
   HeaderBox.prototype.show = function (search) {
     var self = this;
     self.listbox.textContent = "";
+    self.listbox.setAttribute("data-query", search.query);  // which query these results are for (tests, benchmark)
     search.results.slice(0, 8).forEach(function (result, i) {
       var option = el("a", "jb-search-result");
       option.setAttribute("role", "option");
