@@ -95,25 +95,27 @@ def source_date_epoch(settings: Settings, site: Site) -> int | None:
     return int(dt.datetime.combine(latest, dt.time(), tzinfo=dt.timezone.utc).timestamp())
 
 
-def render_site(settings: Settings, checked: Checked, cache: BuildCache) -> Rendered:
+def render_site(settings: Settings, checked: Checked, cache: BuildCache, timings: dict[str, float] | None = None) -> Rendered:
     """Phase one, second half: every file of the docs tree, rendered into memory (nothing is written)."""
     from .charts import ChartRenderer, cached_vega_bundle
-    from .mkdocs_run import offline_files
-    from .pages import VEGA_BUNDLE, ChartMaker, RenderOptions, make_render_context, render_pages
+    from .pages import VEGA_BUNDLE, ChartMaker, RenderOptions, make_render_context, render_pages, search_dictionary
     from .printing import pdf_available
+    from .search import render_search
 
     options = RenderOptions(offline=settings.offline, extra=site_extra(checked.mkdocs), pdf=settings.pdf and pdf_available()[0],
                             cache_dir=settings.cache_dir, docs_dir=settings.docs_dir)
     charts = ChartMaker(checked.site.data, ChartRenderer(settings.cache_dir / "charts"), cache)
     context = make_render_context(settings.templates_dir, options, cache, checked.figures, charts)
-    files: dict[str, str | bytes] = dict(render_pages(checked.site, context))
+    pages = render_pages(checked.site, context)
+    files: dict[str, str | bytes] = dict(pages)
     if charts.used_anywhere:
         files[VEGA_BUNDLE] = cached_vega_bundle(settings.cache_dir).encode("utf-8")
     if not checked.site.data.indicators.empty:
         files["data/indicators.csv"] = _indicators_csv(checked.site.data, cache)
     files.update(read_assets(settings.templates_dir))
-    if settings.offline:
-        files.update(offline_files(settings))
+    # The search index: jianbao's own, from each page's text as the reader sees it (search.py).
+    with _timed(timings if timings is not None else {}, "search"):
+        files.update(render_search(checked.site, pages, search_dictionary(context.env), offline=settings.offline, cache=cache.search))
     return Rendered(files, context)
 
 
@@ -127,7 +129,7 @@ def build(settings: Settings, progress: Progress = lambda stage: None, cache: Bu
     settings = replace(settings, source_date_epoch=epoch)
     progress("生成页面")
     with _timed(timings, "render"):
-        rendered = render_site(settings, checked, cache)
+        rendered = render_site(settings, checked, cache, timings)
     result = BuildResult(checked.report, pages=rendered.pages, timings=timings, source_date_epoch=epoch)
 
     # Phase two: write. Nothing above touched the disk.

@@ -18,6 +18,8 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
+from .search_index import SearchCache
+
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
@@ -99,4 +101,4 @@ class BuildCache:
     model_digests: Memo[int, tuple[Any, str]] = field(default_factory=lambda: Memo(50_000))  # model → JSON digest
     written: WriteRecord = field(default_factory=WriteRecord)
     pages_before: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)  # last successful build's pages
-    search: dict[str, Any] = field(default_factory=dict)  # per-page search work by content hash (search index)
+    search: SearchCache = field(default_factory=SearchCache)  # the search index's per-page work, by content hash

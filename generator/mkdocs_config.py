@@ -21,6 +21,13 @@ REQUIRED_EXTENSIONS = ("attr_list", "toc")  # generated pages: headings with ids
 MATERIAL_PLUGINS = frozenset({"blog", "group", "info", "meta", "offline", "optimize", "privacy", "projects",
                               "search", "social", "tags", "typeset"})
 SET_BY_JIANBAO = ("docs_dir", "site_dir", "use_directory_urls")
+# Our search replaces the engines' (SPEC §5); `offline` only served Material's search from
+# file:// and would add a script from a CDN (iframe-worker) to every page.
+_SEARCH_DROPPED = "mkdocs.yml 的 search 插件已停用：站点使用 jianbao 自带的中文全文搜索，可从 plugins 中删去 search"
+_OFFLINE_DROPPED = ("mkdocs.yml 的 offline 插件已停用：jianbao build --offline 生成的站点不需要它（搜索从 file:// 也能用），"
+                    "可从 plugins 中删去 offline")
+DROPPED_PLUGINS = {"search": _SEARCH_DROPPED, "material/search": _SEARCH_DROPPED,
+                   "offline": _OFFLINE_DROPPED, "material/offline": _OFFLINE_DROPPED}
 
 
 def read_mkdocs_yml(path: Path, report: Report, shown: str = MKDOCS_YML) -> tuple[dict[str, Any], Any]:
@@ -59,10 +66,11 @@ def check_mkdocs_yml(root: Path, report: Report) -> dict[str, Any]:
     if plugins is not None and not isinstance(plugins, (list, dict)):
         report.error(MKDOCS_YML, *at("plugins"), "plugins 应为列表，如 plugins: [tags]")
     for index, plugin in enumerate(_plugin_names(plugins)):
-        if plugin == "search":
-            report.note(MKDOCS_YML, *at("plugins", index), "已去掉 search 插件：站点使用 jianbao 自己的全文搜索")
-        elif plugin not in MATERIAL_PLUGINS:
-            report.error(MKDOCS_YML, *at("plugins", index),
+        loc = ("plugins", plugin) if isinstance(plugins, dict) else ("plugins", index)
+        if plugin in DROPPED_PLUGINS:
+            report.note(MKDOCS_YML, *where.at(loc, key=isinstance(plugins, dict)), DROPPED_PLUGINS[plugin])
+        elif plugin.removeprefix("material/") not in MATERIAL_PLUGINS:
+            report.error(MKDOCS_YML, *where.at(loc, key=isinstance(plugins, dict)),
                          f"插件“{plugin}”不是 Material 的内置插件：jianbao 只使用 Material 自带的插件（如 tags、offline）")
     extensions = config.get("markdown_extensions")
     if extensions is not None and not isinstance(extensions, (list, dict)):

@@ -18,30 +18,13 @@ from typing import Any
 from ruamel.yaml import YAML
 
 from .config import Settings
-from .mkdocs_config import REQUIRED_EXTENSIONS
 from .errors import UsageError
+from .mkdocs_config import DROPPED_PLUGINS, REQUIRED_EXTENSIONS
+from .search import SEARCH_SCRIPT, SEARCH_STYLES
 from .templates_dir import default_templates
-from .search import compact_search_index, read_search_docs
-
-IFRAME_WORKER_SHIM = "assets/javascripts/iframe-worker-shim.js"
-
-
-def find_iframe_worker(settings: Settings) -> Path:
-    """The iframe-worker shim (npm package) that lets search run from file://."""
-    for base in (settings.project, Path(__file__).resolve().parent.parent):
-        shim = base / "node_modules" / "iframe-worker" / "shim" / "index.js"
-        if shim.is_file():
-            return shim
-    raise UsageError("离线站点（--offline）需要 npm 包 iframe-worker 才能在 file:// 下搜索：请在项目目录运行 npm install（见 package.json）")
-
-
-def offline_files(settings: Settings) -> dict[str, bytes]:
-    """The files an offline site needs besides the pages."""
-    return {IFRAME_WORKER_SHIM: find_iframe_worker(settings).read_bytes()}
-
 
 def build_config(settings: Settings, project_config: dict[str, Any], site_dir: Path) -> dict[str, Any]:
-    """The config MkDocs runs with: the project's (read by mkdocs_config), plus our paths and requirements."""
+    """The config MkDocs runs with: the project's (read and checked by mkdocs_config), plus our paths and requirements."""
     config = copy.deepcopy(project_config)
     config.setdefault("site_name", "乡村振兴简报")
     config["docs_dir"] = str(settings.docs_dir)
@@ -57,13 +40,16 @@ def build_config(settings: Settings, project_config: dict[str, Any], site_dir: P
         overrides = default_templates() / "overrides"
     if overrides.is_dir() and any(overrides.iterdir()):
         theme["custom_dir"] = str(overrides)
-    config["plugins"] = _plugins(config.get("plugins"), settings)
+    config["plugins"] = _plugins(config.get("plugins"))
     config["markdown_extensions"] = _extensions(config.get("markdown_extensions"))
-    if settings.offline:
-        # Material's offline plugin would load this shim from a CDN; ours is a local copy.
-        extra = config.setdefault("extra", {})
-        extra["polyfills"] = [IFRAME_WORKER_SHIM]
+    config["extra_javascript"] = _with(config.get("extra_javascript"), SEARCH_SCRIPT)
+    config["extra_css"] = _with(config.get("extra_css"), SEARCH_STYLES)
     return config
+
+
+def _with(entries: Any, path: str) -> list[Any]:
+    result = list(entries or [])
+    return result if path in result else result + [path]
 
 
 
@@ -78,25 +64,20 @@ def _extensions(extensions: Any) -> list[Any]:
     return result
 
 
-def _plugins(plugins: Any, settings: Settings) -> list[Any]:
-    """Only Material's built-in plugins; search gets jieba and our dictionary."""
+# Both engines turn their own search on unless told: Zensical even when no plugin is listed.
+SEARCH_OFF = {"search": {"enabled": False}}
+
+
+def _plugins(plugins: Any) -> list[Any]:
+    """Only Material's built-in plugins, without the engine's search (ours replaces it; mkdocs_config says so)."""
+    if isinstance(plugins, dict):  # MkDocs also takes a mapping of name: options
+        plugins = [{name: options} if options else name for name, options in plugins.items()]
     result: list[Any] = []
-    names = []
-    for entry in plugins or ["search"]:
-        name, options = (entry, {}) if isinstance(entry, str) else next(iter(entry.items()))
-        options = dict(options or {})
-        names.append(name)
-        if name == "search":
-            options.setdefault("lang", ["zh"])
-            userdict = settings.templates_dir / "search" / "userdict.txt"
-            if not userdict.is_file():
-                userdict = default_templates() / "search" / "userdict.txt"
-            if userdict.is_file():
-                options["jieba_dict_user"] = str(userdict)
-        result.append({name: options} if options else name)
-    if settings.offline and "offline" not in names:
-        result.append("offline")
-    return result
+    for entry in plugins or []:
+        name = entry if isinstance(entry, str) else next(iter(entry), "")
+        if name not in DROPPED_PLUGINS:
+            result.append(entry)
+    return result + [SEARCH_OFF]
 
 
 def write_mkdocs_config(settings: Settings, project_config: dict[str, Any], site_dir: Path) -> Path:
@@ -121,38 +102,12 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-_JIEBA_PRISTINE: tuple[dict[str, int], int] | None = None
-
-
-def _quiet_jieba(cache_dir: Path) -> None:
-    """jieba logs to stderr and caches in /tmp: keep it quiet and inside build/; start each build afresh.
-
-    Material loads the user dictionary into jieba's global tokenizer on every build, and
-    each load adds the words' frequencies to the total again: a second build in one
-    process (`jianbao serve`, a test run) would segment, and index, differently.
-    """
-    global _JIEBA_PRISTINE
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    jieba.dt.tmp_dir = str(cache_dir)
-    if _JIEBA_PRISTINE is None:  # the main dictionary alone, whatever was loaded into jieba.dt so far
-        fresh = jieba.Tokenizer(jieba.dt.dictionary)
-        fresh.tmp_dir = str(cache_dir)
-        fresh.initialize()
-        _JIEBA_PRISTINE = (fresh.FREQ, fresh.total)
-    jieba.dt.check_initialized()
-    jieba.dt.FREQ, jieba.dt.total = dict(_JIEBA_PRISTINE[0]), _JIEBA_PRISTINE[1]
-
-
 def run_mkdocs(config_file: Path, *, strict: bool = False, dirty: bool = False, source_date_epoch: int | None = None) -> list[str]:
     """Build with MkDocs in this process; return its warnings.
 
     dirty: build over the site already there, only the pages whose Markdown is newer than
-    their HTML (MkDocs' own dirty build); the search index keeps the other pages' entries.
+    their HTML (MkDocs' own dirty build); the search files are copied when they changed.
     """
-    _quiet_jieba(config_file.parent / "cache")
     with _mkdocs_environment(source_date_epoch):
         return _run_mkdocs(config_file, strict=strict, dirty=dirty)
 
@@ -188,10 +143,7 @@ def _run_mkdocs(config_file: Path, *, strict: bool, dirty: bool) -> list[str]:
     logger.propagate = False
     try:
         config = load_config(config_file=str(config_file), strict=strict)
-        site_dir = Path(config.site_dir)
-        previous = read_search_docs(site_dir) if dirty else None
         mkdocs_build(config, dirty=dirty)
-        compact_search_index(site_dir, config_file.parent / "cache", previous=previous)
     except MkDocsException as exc:
         raise UsageError(f"MkDocs 构建失败：{exc}") from exc
     finally:

@@ -24,7 +24,6 @@ from .models import ChartDecl
 from .buildcache import BuildCache, Memo
 from .files import write_cache_file
 from .pagecache import PageCache, common_fingerprint
-from .search import ENTRIES as SEARCH_ENTRIES, read_terms, search_entries
 from .site import CASE_LIST_LIMIT, CASES_INDEX_LIMIT, Site
 from .templates_dir import default_templates
 
@@ -350,12 +349,10 @@ def render_pages(site: Site, context: RenderContext) -> dict[str, str]:
     for region in site.regions.values():
         render(f"{region.url}index.md", "region.md.j2", region=region, limit=CASE_LIST_LIMIT)
     render("indicators/index.md", "indicators.md.j2")
+    render("search/index.md", "search.md.j2")
     render("feed.xml", "feed.xml.j2")
     for page in site.pages:
         pages[f"{page.name}.md"] = texts.render_page(page.text, page_link(page.name, options.offline))
-    # Issue and case pages are indexed for search by these entries, not by their full text (search.py).
-    entries = search_entries(site, read_terms(search_dictionary(env)), offline=options.offline)
-    pages[SEARCH_ENTRIES] = json.dumps(entries, ensure_ascii=False, indent=0) + "\n"
     return pages
 
 

@@ -108,22 +108,11 @@ def test_no_page_refers_to_an_outside_host(built):
     assert offenders == []
 
 
-def test_domain_terms_are_indexed_as_words(built):
-    index = json.loads((built / "search/search_index.json").read_text(encoding="utf-8"))
-    words: set[str] = set()
-    for doc in index["docs"]:
-        words.update(re.split(r"[\s\u200b\-，。、；：！？（）“”《》]+", doc["text"] + " " + doc["title"]))
-    for term in ["消薄", "强村公司", "清化收", "一肩挑", "六聚焦六破解", "返薄", "飞地"]:
-        assert term in words, term
-
-
-def test_a_case_is_found_by_its_summary_region_and_model(built):
-    index = json.loads((built / "search/search_index.json").read_text(encoding="utf-8"))
-    entries = [doc for doc in index["docs"] if doc["location"] == "cases/jinzhong-six-focus/"]
-    assert len(entries) == 1  # one lean entry, not the page's full text and sections
-    text = entries[0]["text"].replace("\u200b", "")
-    assert "1942个行政村集体经济收入全部突破10万元" in text  # the summary, shown in search results
-    assert "晋中市" in text and "六聚焦六破解" in text
+def test_search_index_files_are_in_the_site(built):
+    # jianbao's own index (tests/test_search.py tests what it finds); the engine's is off
+    assert (built / "search/meta.js").is_file() and (built / "search/words.js").is_file()
+    assert not (built / "search/search_index.json").exists()
+    assert "jb-search" in (built / "index.html").read_text(encoding="utf-8")
 
 
 def test_issue_page_navigation_is_bounded(built):
