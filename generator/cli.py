@@ -10,6 +10,7 @@ import click
 
 from .config import Settings
 from .errors import ContentError, JianbaoError, Level, Report
+from .urls import KIND_NAMES
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 project_option = click.option("--project", "project", type=click.Path(file_okay=False, path_type=Path), default=".", show_default=True, help="项目目录（含 content/、data/、mkdocs.yml）")
@@ -114,11 +115,21 @@ def new_issue(project: Path, series: str | None, date, kind: str) -> None:
     from .scaffold import new_issue as make_issue
 
     try:
-        path = make_issue(Settings.create(project), series, date.date() if date else None, kind)
+        made = make_issue(Settings.create(project), series, date.date() if date else None, kind)
     except JianbaoError as exc:
         fail(exc)
         return
-    click.echo(f"已创建 {path}")
+    click.echo(f"已创建 {made.path}")
+    kind_name = "" if kind == "regular" else KIND_NAMES[kind]
+    total = f"（总第 {made.total} 期）" if made.total else "（总期号无法推算，请在文件中填写 total）"
+    click.echo(f"编印日期 {made.date.isoformat()}，{made.date.year} 年{kind_name}第 {made.number} 期{total}")
+    if made.year_changed and date is None and made.latest is not None:
+        click.echo(
+            f"警告：最新一期是 {made.latest.year} 年第 {made.latest.number} 期，今天是 {made.date.year} 年，"
+            f"新一期按 {made.date.year} 年从第 {made.number} 期编号；若应接着 {made.latest.year} 年编号，"
+            f"请删除此文件，用 --date 指定编印日期重新生成",
+            err=True,
+        )
 
 
 @new.command("case")

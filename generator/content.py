@@ -7,7 +7,7 @@ import functools
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
@@ -27,6 +27,10 @@ class Doc(Generic[M]):
     path: str
     where: Positions
     data: Any = None
+    # The file has errors: model holds only its valid fields (None for the others, None for
+    # list items that are not valid), so the cross-file checks still report their problems
+    # in the same run. A partial Doc never reaches the site: its errors stop the build.
+    partial: bool = False
 
     def at(self, *loc: str | int, key: bool = False) -> tuple[int, int]:
         return self.where.at(tuple(loc), key=key)
@@ -90,7 +94,8 @@ def load_project(root: Path, report: Report, cache_dir: Path | None = None) -> P
         report.error("content", 1, 1, "找不到 content/ 目录（用 --project 指定项目目录）")
         return project
     project.series = _load_series(content / "series.yml", root, report, project)
-    for path in _yaml_files(content / "briefings", root, report, depth=2):
+    # content/briefings/<year>/<NNN>.yml and content/briefings/<series>/<year>/<NNN>.yml (SPEC §3.2)
+    for path in _yaml_files(content / "briefings", root, report, depth=2) + _yaml_files(content / "briefings", root, report, depth=3):
         doc = _load_one(path, root, report, Issue, project)
         if doc:
             project.issues.append(doc)
@@ -111,7 +116,7 @@ def load_project(root: Path, report: Report, cache_dir: Path | None = None) -> P
 def _yaml_files(folder: Path, root: Path, report: Report, depth: int) -> list[Path]:
     if not folder.is_dir():
         return []
-    pattern = "*/*" if depth == 2 else "*"
+    pattern = "/".join("*" * depth)
     files = []
     for path in sorted(folder.glob(pattern), key=lambda p: p.parts):  # scale: pathlib's order, faster
         if path.is_symlink():
@@ -163,7 +168,10 @@ def _load_one(path: Path, root: Path, report: Report, model_type: type[M], proje
         report.error(shown, line, column, "文件应为映射（键: 值），请参考 jianbao new 生成的模板")
         return None
     model = validate_model(model_type, document.data, document, report)
-    return Doc(model, shown, document.where, document.data) if model else None
+    if model is not None:
+        return Doc(model, shown, document.where, document.data)
+    partial = partial_model(model_type, document.data)
+    return Doc(partial, shown, document.where, document.data, partial=True) if partial is not None else None
 
 
 def _load_pages(folder: Path, root: Path, report: Report) -> list[Page]:
@@ -215,6 +223,62 @@ def _validate_model(model_type: type[M], data: Any, document: Document, report: 
             line, column = document.where.at(loc, key=is_key)
             report.error(document.path, line, column, describe_error(error, loc, model_type))
         return None
+
+
+# What a partial model must have for the cross-file checks to make sense of it.
+_KEY_FIELDS: dict[type, tuple[str, ...]] = {Issue: ("series", "year", "number", "kind"), Case: ("id",), DevModel: ("id",)}
+
+
+def partial_model(model_type: type[M], data: Any) -> M | None:
+    """The valid fields of data as a model (others None), or None without its key fields.
+
+    Each top-level field is validated on its own, and each item of a list field: one bad
+    value does not hide the problems the other fields would show in the cross-file checks.
+    """
+    keys = _KEY_FIELDS.get(model_type)
+    if keys is None or not isinstance(data, dict):
+        return None
+    values: dict[str, Any] = {}
+    for name, info in model_type.model_fields.items():
+        if name not in data:
+            if not info.is_required():
+                values[name] = info.get_default(call_default_factory=True)
+            continue
+        value = _valid_field(model_type, name, data[name])
+        if value is not _INVALID:
+            values[name] = value
+    if any(name not in values for name in keys):
+        return None
+    for name in model_type.model_fields:
+        values.setdefault(name, None)
+    return model_type.model_construct(**values)
+
+
+_INVALID = object()
+
+
+def _valid_field(model_type: type[BaseModel], name: str, raw: Any) -> Any:
+    try:
+        return _field_adapter(model_type, name, False).validate_python(raw)
+    except ValidationError:
+        pass
+    if not isinstance(raw, list) or get_origin(model_type.model_fields[name].annotation) is not list:
+        return _INVALID
+    items = []
+    for item in raw:
+        try:
+            items.append(_field_adapter(model_type, name, True).validate_python(item))
+        except ValidationError:
+            items.append(None)
+    return items
+
+
+@functools.cache
+def _field_adapter(model_type: type[BaseModel], name: str, item: bool) -> TypeAdapter:
+    info = model_type.model_fields[name]
+    if item:
+        return TypeAdapter(get_args(info.annotation)[0])
+    return TypeAdapter(Annotated[info.annotation, info])
 
 
 def _data_loc(data: Any, loc: tuple) -> Loc:

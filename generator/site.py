@@ -14,10 +14,8 @@ from dataclasses import dataclass, field
 from .content import Page, Project
 from .data import Data
 from .models import Case, CaseArticle, ChartDecl, DevModel, Distribution, Issue, ModelItem, Section, Series, SubSection
-from .validate import issue_key, issue_slug
+from .urls import CASE_FILTERS, RESERVED_PAGES, issue_key, issue_slug  # noqa: F401 - re-exported for pages
 
-RESERVED_PAGES = {"index", "briefings", "cases", "models", "regions", "indicators", "data", "assets", "search", "feed", "tags"}
-CASE_FILTERS = ("model", "region", "tag", "year")
 # Pages that list cases show the newest ones up to this many, and link to the full list
 # (a filter page): a province's page would otherwise list every case of the archive.
 CASE_LIST_LIMIT = 20
