@@ -143,7 +143,7 @@ def _issue_entry(view: IssueView, terms: list[str], offline: bool, several_serie
     title = f"{issue.year} 年{number}：{view.title}"
     if several_series:
         title = f"{view.series.name} {title}"
-    texts = [article.body or "" for article in view.articles if article.case is None]
+    texts = [article.text for article in view.articles if article.case is None]
     found = found_terms("\n".join(texts), terms) if texts else []
     return {"location": page_location(view.url, offline), "title": title}, found, []
 

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections import OrderedDict, defaultdict
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterator
 
 from .content import Doc, Project
 from .errors import Report
 from .models import ID_PATTERN, REDACTED, CaseArticle, Issue
 from .text import count_redactions, find_raw_html, find_unsafe_links
 from .placeholders import find_placeholder
+from .suggest import did_you_mean
 from .numbering import expected_total, path_forms
 from .urls import KIND_NAMES, RESERVED_CASE_IDS, RESERVED_PAGES, issue_key, issue_slug  # noqa: F401 - importer uses these names
 from .yamlsrc import BAD_CHARACTERS, Loc, bad_character_message, iter_strings
@@ -201,12 +201,6 @@ def _check_references(project: Project, report: Report) -> None:
             if highlight is not None and highlight.redacted:
                 line, column = doc.at("highlights", index, "value")
                 report.note(doc.path, line, column, f"脱敏数字：“{highlight.label}”显示为 *，不参与计算和核对")
-
-
-def did_you_mean(wrong: str, known: Iterable[str]) -> str:
-    """«，您是不是要找“x”？» for the closest known name, or nothing."""
-    matches = difflib.get_close_matches(wrong, list(known), n=1, cutoff=0.6)
-    return f"（您是不是要找“{matches[0]}”？）" if matches else ""
 
 
 def _sections(sections: list, prefix: Loc = ("sections",)) -> Iterator[tuple[Loc, Any]]:

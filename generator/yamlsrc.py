@@ -84,6 +84,22 @@ class Positions:
         return (line, len(source) - len(source.lstrip()) + 1)
 
 
+    def point_in_text(self, loc: Loc, text: str, offset: int) -> tuple[int, int]:
+        """Position of character `offset` of the text value at loc (exact for plain one-line and | blocks)."""
+        index = text.count("\n", 0, offset)
+        in_line = offset - (text.rfind("\n", 0, offset) + 1)
+        line, column = self.at(loc)
+        if loc in self.quoted or (self.block.get(loc) is False and index):
+            return (line, column)  # escapes and folding: the value's start is what is sure
+        if not self.block.get(loc):
+            return (line, column + in_line)
+        line, column = self.line_in_text(loc, index)
+        source = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+        if source[column - 1:].startswith(text.splitlines()[index] if index < len(text.splitlines()) else ""):
+            return (line, column + in_line)
+        return (line, column)
+
+
 @dataclass
 class Document:
     """One YAML file: its plain value and the positions of its parts."""
