@@ -233,12 +233,12 @@ def check_highlights(project: Project, data: Data, report: Report) -> None:
     """Highlight cards with indicator: agree with the computed value (警告 otherwise)."""
     defs = data.defs
     for doc in project.cases:
-        for index, highlight in enumerate(doc.model.highlights):
-            if highlight.indicator is None:
-                continue
+        for index, highlight in enumerate(doc.model.highlights or []):
+            if highlight is None or highlight.indicator is None or doc.model.region is None:
+                continue  # None: not valid, already reported (a partial model, content.py)
             line, column = doc.at("highlights", index, "indicator")
             if highlight.indicator not in defs:
-                report.error(doc.path, line, column, f"未定义的指标“{highlight.indicator}”（见 data/indicators.yml）")
+                report.error(doc.path, line, column, f"未定义的指标“{highlight.indicator}”{did_you_mean(highlight.indicator, defs)}（见 data/indicators.yml）")
                 continue
             if highlight.redacted:
                 continue
@@ -248,7 +248,7 @@ def check_highlights(project: Project, data: Data, report: Report) -> None:
                 continue
             computed = data.value(highlight.indicator, doc.model.region, year)
             if computed is None:
-                report.note(doc.path, line, column, f"没有 {doc.model.region} {year} 年“{highlight.indicator}”的计算结果，未核对")
+                report.note(doc.path, line, column, f"没有 {doc.model.region} {year} 年“{highlight.indicator}”的计算结果{data_hint(data, doc.model.region, year)}，未核对")
                 continue
             value = float(highlight.value)  # not redacted, so a number
             if not agrees(value, computed):
@@ -283,8 +283,15 @@ def check_charts(project: Project, data: Data, report: Report, chart_cache: Path
     from .charts import ChartError, ChartSpecs
 
     specs = ChartSpecs(chart_cache / "specs" if chart_cache else None, write=False)
+    regions = set(data.regions())
     for doc in [*project.cases, *project.issues]:
-        for index, decl in enumerate(doc.model.charts):
+        for index, decl in enumerate(doc.model.charts or []):
+            if decl is None:
+                continue
+            if decl.region not in regions:
+                line, column = doc.at("charts", index, "region")
+                report.error(doc.path, line, column, f"图表无法生成：没有地区“{decl.region}”的数据{region_hint(decl.region, regions)}{short_list('有数据的地区', regions)}")
+                continue
             try:
                 specs.spec(decl, data.chart_inputs(decl.region), data.defs)
             except ChartError as exc:

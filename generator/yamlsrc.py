@@ -156,8 +156,14 @@ def parse_yaml(text: str, shown: str, report: Report) -> Document | None:
     try:
         node = yaml.compose(text)
     except MarkedYAMLError as exc:
+        colons = _full_width_colons(text)
+        if colons:  # the usual cause, reported where it is (the parser notices only a line later)
+            for line, column, key in colons:
+                report.error(shown, line, column, f"YAML 语法错误：“{key}”后面用了全角冒号“：”，请改为英文冒号“:”（后面加一个空格）")
+            return None
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        line, column = _existing_position(text, line, column)
         report.error(shown, line, column, f"YAML 语法错误：{_translate(exc.problem or exc.context or '')}")
         return None
     except ReaderError as exc:
@@ -182,6 +188,39 @@ def parse_yaml(text: str, shown: str, report: Report) -> Document | None:
     if builder.failed:
         return None  # its problems are reported; validating the rest would only add noise
     return Document(shown, data, where)
+
+
+# A key typed with the full-width colon of a Chinese input method: `number：1`, `- case：x`.
+_FULL_WIDTH_KEY = re.compile(r"^(\s*(?:-\s+)*)([A-Za-z_][A-Za-z0-9_]*)\s*：")
+
+
+def _full_width_colons(text: str) -> list[tuple[int, int, str]]:
+    """(line, column of the ：, key) of every line whose key ends in a full-width colon, outside | blocks."""
+    found = []
+    block_indent: int | None = None
+    for number, line in enumerate(text.splitlines(), 1):
+        indent = len(line) - len(line.lstrip())
+        if block_indent is not None:
+            if not line.strip() or indent > block_indent:
+                continue
+            block_indent = None
+        match = _FULL_WIDTH_KEY.match(line)
+        if match:
+            found.append((number, line.index("：", match.end(2)) + 1, match.group(2)))
+        elif re.search(r":\s*[|>][-+0-9]*\s*(#.*)?$", line):
+            block_indent = indent
+    return found
+
+
+def _existing_position(text: str, line: int, column: int) -> tuple[int, int]:
+    """A parser mark past the last line (an error at the end of the file) moved to the last line's end."""
+    lines = text.splitlines() or [""]
+    if line <= len(lines):
+        return line, column
+    last = len(lines)
+    while last > 1 and not lines[last - 1].strip():
+        last -= 1
+    return last, len(lines[last - 1]) + 1
 
 
 _BRACKETS = re.compile(r"[\[\]{}]")
@@ -287,7 +326,8 @@ class _Builder:
             if tag == _STD + "timestamp":
                 return _to_timestamp(value)
         except ValueError:
-            self.error(node, f"无法识别的值“{value}”")
+            # 2024-13-01 looks like a date but is none: keep the text, so that validation
+            # says what the field expects («应为日期（如 2023-03-31）») with every other problem.
             return value
         return value
 

@@ -36,7 +36,7 @@ def test_minimal_project_is_clean(mini):
 
 def test_yaml_syntax_error(mini):
     write(mini / ISSUE_PATH, "series: demo\nyear: [2024\n")
-    assert errors(mini) == [f"{ISSUE_PATH}:3:1: 错误: YAML 语法错误：列表缺少“,”或“]”"]
+    assert errors(mini) == [f"{ISSUE_PATH}:2:12: 错误: YAML 语法错误：列表缺少“,”或“]”"]  # never past the last line
 
 
 def test_unknown_key_with_suggestion(mini):
