@@ -85,7 +85,10 @@ def check(project: Path, strict: bool) -> None:
         fail(exc)
         return
     print_report(checked.report)
-    click.echo(f"检查通过：{len(checked.site.issues)} 期简报，{len(checked.site.cases)} 个案例，{len(checked.site.models)} 个发展模式。")
+    loaded = checked.project
+    drafts = sum(1 for doc in [*loaded.issues, *loaded.cases, *loaded.models] if doc.model.draft)
+    note = f"（另有 {drafts} 个草稿，jianbao build 不发布，--drafts 或 jianbao serve 时显示）" if drafts else ""
+    click.echo(f"检查通过：{len(checked.site.issues)} 期简报，{len(checked.site.cases)} 个案例，{len(checked.site.models)} 个发展模式{note}。")
 
 
 @main.command()

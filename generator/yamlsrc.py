@@ -306,6 +306,10 @@ class _Builder:
                 continue
             self.where.keys[(*loc, key)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             result[key] = self.build(value_node, (*loc, key), depth + 1)
+            if isinstance(value_node, ScalarNode) and value_node.value == "" and value_node.style is None:
+                # `key:` with nothing after it: the parser marks the empty value where the next
+                # token starts (the next line, or past the end of the file); point at the key.
+                self.where.values[(*loc, key)] = self.where.keys[(*loc, key)]
         return result
 
     def scalar(self, node: ScalarNode) -> Any:

@@ -204,3 +204,149 @@ def test_did_you_mean_indicator_and_region_in_cases(sample):
     found = build_problems(sample)
     assert "content/cases/jinzhong-six-focus.yml:16:16: 错误: 未定义的指标“income_ge10”（您是不是要找“income_ge_10”？）（见 data/indicators.yml）" in found
     assert any("错误: 图表无法生成：没有地区“山西省/晋中”的数据（您是不是要找“山西省/晋中市”？）" in line for line in found), found
+
+
+# ------------------------------------------------------------------ item 8: numbering
+
+NEW_YEAR = "content/briefings/2025/001.yml"
+
+
+def new_year_issue(total: str = "") -> str:
+    return ISSUE.format(number=1, total=0).replace("year: 2024", "year: 2025").replace("date: 2024-01-10", "date: 2025-01-10").replace("total: 0\n", total)
+
+
+def test_numbering_rule():
+    assert expected_total(2024, 2, 11, 2024, 4) == 13
+    assert expected_total(2024, 2, 11, 2025, 1) == 12
+
+    class I:
+        def __init__(self, year, number, total=None):
+            self.year, self.number, self.total = year, number, total
+
+    assert derive_totals([I(2023, 6, 61), I(2023, 7), I(2024, 1), I(2024, 2, 99)]) == [61, 62, 63, 99]
+    assert next_numbers([I(2023, 6, 61), I(2023, 7)], 2024) == (1, 63)
+    assert next_numbers([I(2023, 6, 61), I(2023, 7)], 2023) == (8, 63)
+    assert next_numbers([I(2023, 6)], 2023) == (7, None)
+
+
+def test_total_jump_into_a_new_year_warns_and_fails_strict(mini):
+    write(mini / NEW_YEAR, new_year_issue("total: 99\n"))
+    assert problems(mini) == [
+        f"{NEW_YEAR}:4:8: 警告: 总期号跳跃：上一期 content/briefings/2024/002.yml 为 2024 年第 2 期（总第 11 期），本期 2025 年第 1 期应为总第 12 期，实际为 99（确有跳号请忽略；--strict 时为错误）"
+    ]
+    assert run("check", "--project", str(mini)).exit_code == 0
+    assert run("check", "--project", str(mini), "--strict").exit_code == 1
+
+
+def test_date_outside_the_year_is_an_error(mini):
+    path = mini / "content/briefings/2024/002.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("date: 2024-02-10", "date: 2025-02-10"), encoding="utf-8")
+    assert errors(mini) == ["content/briefings/2024/002.yml:5:7: 错误: 编印日期 2025-02-10 不在 2024 年内：year 为 2024，请核对年度或日期"]
+
+
+def test_first_total_of_a_year_is_derived_and_links_name_the_year(mini):
+    write(mini / NEW_YEAR, new_year_issue())
+    settings = Settings.create(mini)
+    checked = check_build(settings)
+    views = {(v.issue.year, v.issue.number): v for v in checked.site.issues}
+    assert views[(2025, 1)].number_line == "第 1 期（总第 12 期）"
+    options = RenderOptions(extra={"site_name": "示例", "site_url": "", "home_title": "示例"})
+    pages = render_pages(checked.site, make_env(settings.templates_dir, options), options)
+    assert "下一期（2025 年第 1 期（总第 12 期））→" in pages["briefings/demo/2024/002/index.md"]
+    assert "← 上一期（2024 年第 2 期（总第 11 期））" in pages["briefings/demo/2025/001/index.md"]
+    assert "下一期（第 2 期（总第 11 期））→" in pages["briefings/demo/2024/001/index.md"]
+
+
+# ------------------------------------------------------------------ item 9: reserved case ids
+
+
+def test_reserved_case_ids_come_from_the_url_scheme():
+    assert {"region", "model", "tag", "year", "page"} <= RESERVED_CASE_IDS
+
+
+@pytest.mark.parametrize("case_id", ["region", "page"])
+def test_new_case_refuses_a_reserved_id(mini, case_id):
+    result = run("new", "case", "--project", str(mini), case_id)
+    assert result.exit_code == 2
+    assert result.output == f"错误：案例 id“{case_id}”是保留名称：网址 cases/{case_id}/ 已用于案例列表本身，请换一个（保留的有：index、model、page、region、tag、year）\n"
+    assert not (mini / f"content/cases/{case_id}.yml").exists()
+
+
+def test_case_file_with_a_reserved_id_is_an_error_at_the_id(mini):
+    assert run("new", "case", "--project", str(mini), "tagged").exit_code == 0
+    path = mini / "content/cases/tagged.yml"
+    path.rename(mini / "content/cases/tag.yml")
+    path = mini / "content/cases/tag.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("id: tagged", "id: tag"), encoding="utf-8")
+    assert errors(mini) == ["content/cases/tag.yml:3:5: 错误: 案例 id“tag”是保留名称：网址 cases/tag/ 已用于案例列表本身，请换一个（保留的有：index、model、page、region、tag、year）"]
+
+
+# ------------------------------------------------------------------ items 10–11: scaffolds are drafts, placeholders never published
+
+KEEP = "请换成实际内容（未完成的文件请保留 draft: true，草稿不发布）"
+
+
+def test_scaffolds_are_drafts_that_check_and_are_not_built(mini):
+    assert run("new", "case", "--project", str(mini), "good-case").exit_code == 0
+    result = run("new", "model", "--project", str(mini), "good-model")
+    assert result.exit_code == 0 and result.output.startswith("已创建 ")
+    result = run("check", "--project", str(mini))
+    assert result.exit_code == 0, result.output
+    assert result.output == "检查通过：2 期简报，0 个案例，0 个发展模式（另有 2 个草稿，jianbao build 不发布，--drafts 或 jianbao serve 时显示）。\n"
+    drafts = check_build(Settings.create(mini, drafts=True)).site
+    assert [c.case.id for c in drafts.cases] == ["good-case"] and [m.model.id for m in drafts.models] == ["good-model"]
+
+
+def test_case_template_shows_charts():
+    from generator.scaffold import CASE_TEMPLATE
+
+    text = CASE_TEMPLATE.format(case_id="x", date="2024-01-01")
+    assert "# charts:" in text and "#   - {type: bands, region: 山西省/晋中市, year: 2022}" in text
+
+
+def test_placeholders_left_in_a_published_file_are_errors_at_their_lines(mini):
+    assert run("new", "model", "--project", str(mini), "good-model").exit_code == 0
+    path = mini / "content/models/good-model.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("draft: true", "draft: false").replace("【请填写简称，如 六项实招】", "好模式").replace("【请填写第一项名称】", "第一项"), encoding="utf-8")
+    assert errors(mini) == [
+        f"content/models/good-model.yml:8:3: 错误: “summary”还是模板的占位文字“【请填写简介（Markdown）】”：{KEEP}",
+        f"content/models/good-model.yml:13:11: 错误: “name”还是模板的占位文字“【请填写第二项名称】”：{KEEP}",
+    ]
+
+
+def test_new_issue_left_unfilled_cannot_be_published(mini):
+    assert run("new", "issue", "--project", str(mini), "--date", "2024-05-20").exit_code == 0
+    path = mini / "content/briefings/2024/003.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("draft: true ", "draft: false"), encoding="utf-8")
+    assert errors(mini) == [
+        f"content/briefings/2024/003.yml:15:12: 错误: “title”还是模板的占位文字“【请填写文章标题】”：{KEEP}",
+        f"content/briefings/2024/003.yml:17:7: 错误: “body”还是模板的占位文字“【请填写正文】”：{KEEP}",
+    ]
+
+
+@pytest.mark.parametrize("body, column", [('""', 11), ("|\n      \n", 11), ("   # nothing", 5)])
+def test_an_empty_body_is_an_error(mini, body, column):
+    path = mini / "content/briefings/2024/001.yml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text[: text.index("    body:")] + f"    body: {body}\n", encoding="utf-8")
+    message = "“body”：正文为空：请填写正文（或用 points、sections 分段写）" if column == 11 else "“body”应为文本，实际为空值"
+    assert errors(mini) == [f"content/briefings/2024/001.yml:8:{column}: 错误: {message}"]
+
+
+def test_a_published_issue_cannot_carry_a_draft_case(mini):
+    assert run("new", "case", "--project", str(mini), "good-case").exit_code == 0
+    path = mini / "content/briefings/2024/002.yml"
+    path.write_text(path.read_text(encoding="utf-8") + "  - case: good-case\n", encoding="utf-8")
+    assert errors(mini) == ["content/briefings/2024/002.yml:10:11: 错误: 引用的案例“good-case”还是草稿（draft: true），本期不是草稿：案例完成后把它的 draft 改为 false"]
+
+
+def test_new_issue_says_what_it_chose_and_warns_of_a_new_year(mini):
+    result = run("new", "issue", "--project", str(mini))
+    assert result.exit_code == 0, result.output
+    today = dt.date.today()
+    lines = result.output.splitlines()
+    assert lines[1] == f"编印日期 {today.isoformat()}，{today.year} 年第 1 期（总第 12 期）"
+    assert lines[2] == (f"警告：最新一期是 2024 年第 2 期，今天是 {today.year} 年，新一期按 {today.year} 年从第 1 期编号；"
+                        "若应接着 2024 年编号，请删除此文件，用 --date 指定编印日期重新生成")
+    result = run("new", "issue", "--project", str(mini), "--date", "2024-06-01")
+    assert result.output.splitlines()[1:] == ["编印日期 2024-06-01，2024 年第 3 期（总第 12 期）"]
