@@ -34,7 +34,7 @@ def errors(root: Path) -> list[str]:
 
 
 def run(*args: str):
-    return CliRunner().invoke(main, list(args))
+    return CliRunner().invoke(main, list(args), prog_name="jianbao")
 
 
 SECOND_SERIES = """
@@ -350,3 +350,104 @@ def test_new_issue_says_what_it_chose_and_warns_of_a_new_year(mini):
                         "若应接着 2024 年编号，请删除此文件，用 --date 指定编印日期重新生成")
     result = run("new", "issue", "--project", str(mini), "--date", "2024-06-01")
     assert result.output.splitlines()[1:] == ["编印日期 2024-06-01，2024 年第 3 期（总第 12 期）"]
+
+
+# ------------------------------------------------------------------ item 12: sections and points in inline articles
+
+INLINE_SECTIONS = """\
+series: demo
+year: 2024
+number: 3
+total: 12
+date: 2024-03-10
+articles:
+  - title: 某县扎实推进村级集体经济发展
+    body: 开篇。
+    points:
+      - {lead: 上下联动、高位推动, text: 县级成立工作专班。}
+    sections:
+      - heading: 聚焦组织设计，破解认识难题
+        body: 针对认识不足的问题。
+        points:
+          - {lead: 强化考核, text: 纳入年度考核。}
+        sections:
+          - heading: 建立台账
+            body: 逐村建立台账。
+      - heading: 聚焦要素保障
+        body: 整合资金。
+"""
+
+
+def test_inline_article_sections_render_and_print_like_a_case(mini):
+    write(mini / "content/briefings/2024/003.yml", INLINE_SECTIONS)
+    settings = Settings.create(mini)
+    checked = check_build(settings)
+    options = RenderOptions(extra={"site_name": "示例", "site_url": "", "home_title": "示例"})
+    env = make_env(settings.templates_dir, options)
+    page = render_pages(checked.site, env, options)["briefings/demo/2024/003/index.md"]
+    view = next(v for v in checked.site.issues if v.issue.number == 3)
+    printed = render_standalone(view, env)
+    for text in (page, printed):
+        assert '<p><strong>上下联动、高位推动。</strong>县级成立工作专班。</p>' in text
+        assert '<p><span class="jb-h1">一、聚焦组织设计，破解认识难题。</span>针对认识不足的问题。<strong>强化考核。</strong>纳入年度考核。</p>' in text
+        assert '<p><span class="jb-h2">（一）建立台账。</span>逐村建立台账。</p>' in text
+        assert '<p><span class="jb-h1">二、聚焦要素保障。</span>整合资金。</p>' in text
+    assert "逐村建立台账" in view.articles[0].text
+
+
+def test_inline_article_with_sections_needs_no_body(mini):
+    write(mini / "content/briefings/2024/003.yml", INLINE_SECTIONS.replace("    body: 开篇。\n", ""))
+    assert problems(mini) == []
+
+
+# ------------------------------------------------------------------ item 16: click in Chinese
+
+
+def test_usage_error_is_chinese():
+    result = run("new", "issue", "--date", "2023/04/28")
+    assert result.exit_code == 2
+    assert result.output == (
+        "用法：jianbao new issue [选项]\n"
+        "运行“jianbao new issue -h”查看帮助。\n\n"
+        "错误：“--date”的值无效：“2023/04/28”不是日期，应写作 年-月-日，如 2023-04-28\n"
+    )
+
+
+@pytest.mark.parametrize("args, message", [
+    (["new", "case"], "缺少参数“CASE_ID”"),
+    (["build", "--nope"], "没有选项“--nope”（您是不是要找：--no-pdf？）"),
+    (["serve", "--port", "abc"], "“--port”的值无效：“abc”不是整数"),
+    (["new", "issue", "--kind", "extra"], "“--kind”的值无效：“extra”不是可选的值，可选：regular、supplement、special"),
+    (["archive"], "缺少选项“-o / --output”"),
+    (["chek"], "没有命令“chek”（您是不是要找：check、schema？）"),
+    (["check", "a", "b"], "多余的参数：a b"),
+])
+def test_every_usage_error_is_chinese(args, message):
+    result = run(*args)
+    assert result.exit_code == 2
+    assert result.output.splitlines()[-1] == f"错误：{message}"
+    assert "Usage" not in result.output and "Error" not in result.output and "Try" not in result.output
+
+
+def test_option_needing_a_value():
+    result = run("serve", "--port")
+    assert (result.exit_code, result.output) == (2, "错误：选项“--port”后面需要一个值\n")
+
+
+def test_help_is_chinese_throughout():
+    result = run("serve", "-h")
+    assert result.exit_code == 0
+    assert result.output == (
+        "用法：jianbao serve [选项]\n\n"
+        "  本地预览：content/、data/、site_templates/ 有改动时自动重新构建。\n\n"
+        "选项：\n"
+        "  --project DIR  项目目录（含 content/、data/、mkdocs.yml）  [默认：.]\n"
+        "  --port N       端口（只监听 127.0.0.1）  [默认：8000]\n"
+        "  -h, --help     显示此帮助并退出。\n"
+    )
+    top = run("--help").output
+    assert top.startswith("用法：jianbao [选项] 命令 [参数]...\n") and "\n选项：\n" in top and "\n命令：\n" in top
+    assert "  --version   显示版本号并退出。\n" in top
+    assert "[必填]" in run("archive", "-h").output
+    for english in ("Usage", "Options", "Commands", "Show this", "default:", "required"):
+        assert english not in top + run("archive", "-h").output + run("new", "-h").output
