@@ -213,7 +213,7 @@ Article = Annotated[
 ]
 
 class Issue(Strict):
-    """One briefing issue: content/briefings/<year>/<NNN>.yml."""
+    """One briefing issue: content/briefings/[<series>/]<year>/<NNN>.yml."""
 
     series: Id = Field(description="所属简报系列（content/series.yml 中的 id）")
     year: Year = Field(description="年度")
