@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -217,12 +218,28 @@ def _validate_model(model_type: type[M], data: Any, document: Document, report: 
     try:
         return _adapter(model_type).validate_python(data)
     except ValidationError as exc:
+        found: dict[tuple[Loc, bool], list[str]] = {}
         for error in exc.errors(include_url=False):
             loc = (*prefix, *_data_loc(data, tuple(error["loc"])))
-            is_key = error["type"] == "extra_forbidden"
+            found.setdefault((loc, error["type"] == "extra_forbidden"), []).append(describe_error(error, loc, model_type))
+        for (loc, is_key), messages in found.items():
             line, column = document.where.at(loc, key=is_key)
-            report.error(document.path, line, column, describe_error(error, loc, model_type))
+            report.error(document.path, line, column, _one_message(messages))
         return None
+
+
+_EXPECTED = re.compile(r"^(“[^”]*”)应为(.+)，实际为(.+)$")
+
+
+def _one_message(messages: list[str]) -> str:
+    """The branches of a union (a number or "*") as one sentence: «应为数字，或以下之一：*、＊»."""
+    if len(messages) == 1:
+        return messages[0]
+    parts = [_EXPECTED.match(message) for message in messages]
+    if all(parts):
+        expected = "，或".join(dict.fromkeys(part.group(2) for part in parts))
+        return f"{parts[0].group(1)}应为{expected}，实际为{parts[0].group(3)}"
+    return "；".join(dict.fromkeys(messages))
 
 
 # What a partial model must have for the cross-file checks to make sense of it.
@@ -305,8 +322,8 @@ _TYPE_NAMES = {
     "int_from_float": "整数",
     "float_type": "数字",
     "float_parsing": "数字",
-    "bool_type": "true 或 false",
-    "bool_parsing": "true 或 false",
+    "bool_type": " true 或 false",
+    "bool_parsing": " true 或 false",
     "date_type": "日期（如 2023-03-31）",
     "date_parsing": "日期（如 2023-03-31）",
     "date_from_datetime_parsing": "日期（如 2023-03-31）",
@@ -332,7 +349,10 @@ def describe_error(error: dict[str, Any], loc: Loc, model_type: type[BaseModel])
     if kind in _TYPE_NAMES:
         return f"“{name}”应为{_TYPE_NAMES[kind]}，实际为{_show(value)}"
     if kind == "literal_error":
-        return f"“{name}”应为以下之一：{ctx.get('expected', '')}，实际为{_show(value)}"
+        expected = "、".join(re.findall(r"'([^']*)'", str(ctx.get("expected", "")))) or ctx.get("expected", "")
+        return f"“{name}”应为以下之一：{expected}，实际为{_show(value)}"
+    if kind == "string_too_long":
+        return f"“{name}”最长 {ctx.get('max_length')} 个字，实际为{_show(value)}（{len(value) if isinstance(value, str) else '?'} 个字）"
     if kind == "string_pattern_mismatch":
         return f"“{name}”的值{_show(value)}不是合法的标识：只能用小写字母、数字和连字符（-），以字母或数字开头，最长 63 个字符"
     if kind == "string_too_short":

@@ -451,3 +451,40 @@ def test_help_is_chinese_throughout():
     assert "[必填]" in run("archive", "-h").output
     for english in ("Usage", "Options", "Commands", "Show this", "default:", "required"):
         assert english not in top + run("archive", "-h").output + run("new", "-h").output
+
+
+# ------------------------------------------------------------------ item 4: every value error says the expected form
+
+
+def test_value_errors_say_what_is_expected(mini):
+    write(mini / "content/briefings/2024/001.yml", """
+        series: demo
+        year: 2024
+        number: 1
+        total: 10
+        date: 2024-01-10
+        distribution:
+          - {label: 发送联系人员名单很长的标签, to: [各县]}
+        kind: zk
+        draft: 否
+        articles:
+          - title: 文
+            body: 正文
+        charts:
+          - {type: pie, region: 山西省}
+        """)
+    write(mini / "content/cases/c.yml", """
+        id: c
+        title: 标题
+        region: 山西省
+        summary: 摘要
+        highlights:
+          - {label: 甲, value: abc}
+        """)
+    assert errors(mini) == [
+        "content/briefings/2024/001.yml:7:13: 错误: “label”最长 8 个字，实际为“发送联系人员名单很长的标签”（13 个字）",
+        "content/briefings/2024/001.yml:8:7: 错误: “kind”应为以下之一：regular、supplement、special，实际为“zk”",
+        "content/briefings/2024/001.yml:9:8: 错误: “draft”应为 true 或 false，实际为“否”",
+        "content/briefings/2024/001.yml:14:12: 错误: “type”应为以下之一：trend、bands、ranking，实际为“pie”",
+        "content/cases/c.yml:6:23: 错误: “value”应为数字，或以下之一：*、＊，实际为“abc”",
+    ]
