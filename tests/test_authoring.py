@@ -488,3 +488,24 @@ def test_value_errors_say_what_is_expected(mini):
         "content/briefings/2024/001.yml:14:12: 错误: “type”应为以下之一：trend、bands、ranking，实际为“pie”",
         "content/cases/c.yml:6:23: 错误: “value”应为数字，或以下之一：*、＊，实际为“abc”",
     ]
+
+
+def test_valid_regions_and_years_are_listed_when_few():
+    from generator.figures import data_hint
+
+    class Few:
+        def regions(self):
+            return ["山西省", "山西省/晋中市", "山西省/晋中市/榆次区"]
+
+        def years(self, region):
+            return [2021, 2022]
+
+    assert data_hint(Few(), "山西省/晋中", 2022) == "：没有地区“山西省/晋中”的数据（您是不是要找“山西省/晋中市”？）；有数据的地区：山西省、山西省/晋中市、山西省/晋中市/榆次区"
+    assert data_hint(Few(), "山西省/榆次", 2022) == "：没有地区“山西省/榆次”的数据（您是不是要找“山西省/晋中市/榆次区”？）；有数据的地区：山西省、山西省/晋中市、山西省/晋中市/榆次区"
+    assert data_hint(Few(), "山西省", 2019) == "：山西省 没有 2019 年的数据；有数据的年度：2021、2022"
+
+    class Many(Few):
+        def regions(self):
+            return [f"山西省/{n}市" for n in "一二三四五六七八九十甲"]
+
+    assert data_hint(Many(), "河北省", 2022) == "：没有地区“河北省”的数据"
