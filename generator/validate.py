@@ -87,12 +87,12 @@ def _check_issue_paths(project: Project, report: Report) -> None:
         plain, with_series = path_forms(issue.series, issue.year, issue.kind, issue.number)
         if doc.path in (plain, with_series):
             continue
-        several = doc.path.count("/") == 4  # content/briefings/<series>/<year>/<NNN>.yml
-        expected = with_series if several else plain
-        what = "简报系列、年度、期号" if several else "年度、期号"
         line, column = doc.at("number")
-        report.error(doc.path, line, column, f"文件位置与{what}不一致：{issue.series} {issue.year} 年{KIND_NAMES[issue.kind]}第 {issue.number} 期应保存为 {expected}"
-                     if several else f"文件位置与{what}不一致：{issue.year} 年{KIND_NAMES[issue.kind]}第 {issue.number} 期应保存为 {expected}")
+        which = f"{issue.year} 年{KIND_NAMES[issue.kind]}第 {issue.number} 期"
+        if doc.path.count("/") == 4:  # content/briefings/<series>/<year>/<NNN>.yml: the series folder counts too
+            report.error(doc.path, line, column, f"文件位置与简报系列、年度、期号不一致：{issue.series} {which}应保存为 {with_series}")
+        else:
+            report.error(doc.path, line, column, f"文件位置与年度、期号不一致：{which}应保存为 {plain}")
 
 
 def _check_numbering(project: Project, report: Report) -> dict[tuple[str, str, int, int], int | None]:
