@@ -15,7 +15,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from .errors import Report
 from .models import Case, DevModel, Issue, Series
 from .yamlcache import YamlCache
-from .yamlsrc import Document, Loc, Positions, read_text
+from .yamlsrc import Document, Loc, Positions, full_width_colon_message, full_width_key, read_text
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -166,7 +166,11 @@ def _load_one(path: Path, root: Path, report: Report, model_type: type[M], proje
     project.documents.append(document)
     if not isinstance(document.data, dict):
         line, column = document.where.at(())
-        report.error(shown, line, column, "文件应为映射（键: 值），请参考 jianbao new 生成的模板")
+        key = full_width_key(document.data) if isinstance(document.data, str) else None
+        if key:  # the whole file is one `key：value` line
+            report.error(shown, line, column + document.data.index("："), full_width_colon_message(key))
+        else:
+            report.error(shown, line, column, "文件应为映射（键: 值），请参考 jianbao new 生成的模板")
         return None
     model = validate_model(model_type, document.data, document, report)
     if model is not None:
@@ -219,13 +223,40 @@ def _validate_model(model_type: type[M], data: Any, document: Document, report: 
         return _adapter(model_type).validate_python(data)
     except ValidationError as exc:
         found: dict[tuple[Loc, bool], list[str]] = {}
-        for error in exc.errors(include_url=False):
+        errors = exc.errors(include_url=False)
+        # `label：发` in a flow mapping is the key "label：发": one mistake, not also a missing "label".
+        typed_wide = {(*loc[:-1], full_width_key(str(loc[-1]))) for loc in (tuple(e["loc"]) for e in errors if e["type"] == "extra_forbidden")
+                      if loc and full_width_key(str(loc[-1]))}
+        for error in errors:
+            if error["type"] == "missing" and tuple(error["loc"]) in typed_wide:
+                continue
             loc = (*prefix, *_data_loc(data, tuple(error["loc"])))
             found.setdefault((loc, error["type"] == "extra_forbidden"), []).append(describe_error(error, loc, model_type))
         for (loc, is_key), messages in found.items():
             line, column = document.where.at(loc, key=is_key)
-            report.error(document.path, line, column, _one_message(messages))
+            wide = _wide_colon_offset(loc, is_key, document)
+            report.error(document.path, line, column + wide, _one_message(messages))
         return None
+
+
+def _wide_colon_offset(loc: Loc, is_key: bool, document: Document) -> int:
+    """How far into a `key：value` text its full-width colon stands (0 for any other problem)."""
+    if is_key:
+        text = str(loc[-1]) if loc else ""
+    else:
+        text = _value_at(document.data, loc)
+    if not isinstance(text, str) or not full_width_key(text) or loc in document.where.quoted:
+        return 0
+    return text.index("：")
+
+
+def _value_at(data: Any, loc: Loc) -> Any:
+    for part in loc:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
 
 
 _EXPECTED = re.compile(r"^(“[^”]*”)应为(.+)，实际为(.+)$")
@@ -343,9 +374,13 @@ def describe_error(error: dict[str, Any], loc: Loc, model_type: type[BaseModel])
     ctx = error.get("ctx") or {}
     if kind == "missing":
         return f"缺少必填字段“{name}”"
+    if kind == "extra_forbidden" and full_width_key(name):
+        return full_width_colon_message(full_width_key(name) or "")
     if kind == "extra_forbidden":
         hint = _suggest(name, loc, model_type)
         return f"未知字段“{name}”" + (f"，是否应为“{hint}”？" if hint else "")
+    if kind in ("dict_type", "model_type", "model_attributes_type") and isinstance(value, str) and full_width_key(value):
+        return full_width_colon_message(full_width_key(value) or "")
     if kind in _TYPE_NAMES:
         return f"“{name}”应为{_TYPE_NAMES[kind]}，实际为{_show(value)}"
     if kind == "literal_error":

@@ -159,7 +159,7 @@ def parse_yaml(text: str, shown: str, report: Report) -> Document | None:
         colons = _full_width_colons(text)
         if colons:  # the usual cause, reported where it is (the parser notices only a line later)
             for line, column, key in colons:
-                report.error(shown, line, column, f"YAML 语法错误：“{key}”后面用了全角冒号“：”，请改为英文冒号“:”（后面加一个空格）")
+                report.error(shown, line, column, f"YAML 语法错误：{full_width_colon_message(key)}")
             return None
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -192,6 +192,17 @@ def parse_yaml(text: str, shown: str, report: Report) -> Document | None:
 
 # A key typed with the full-width colon of a Chinese input method: `number：1`, `- case：x`.
 _FULL_WIDTH_KEY = re.compile(r"^(\s*(?:-\s+)*)([A-Za-z_][A-Za-z0-9_]*)\s*：")
+_FULL_WIDTH_FLOW_KEY = re.compile(r"[{,]\s*([A-Za-z_][A-Za-z0-9_]*)\s*：")
+
+
+def full_width_key(text: str) -> str | None:
+    """The key of a text that is a `key：value` typed with a full-width colon, or None."""
+    match = _FULL_WIDTH_KEY.match(text)
+    return match.group(2) if match and not match.group(1) else None
+
+
+def full_width_colon_message(key: str) -> str:
+    return f"“{key}”后面用了全角冒号“：”，请改为英文冒号“:”（后面加一个空格）"
 
 
 def _full_width_colons(text: str) -> list[tuple[int, int, str]]:
@@ -209,6 +220,8 @@ def _full_width_colons(text: str) -> list[tuple[int, int, str]]:
             found.append((number, line.index("：", match.end(2)) + 1, match.group(2)))
         elif re.search(r":\s*[|>][-+0-9]*\s*(#.*)?$", line):
             block_indent = indent
+        for flow in _FULL_WIDTH_FLOW_KEY.finditer(line):  # {label：发, to: […]}
+            found.append((number, flow.end(), flow.group(1)))
     return found
 
 

@@ -509,3 +509,17 @@ def test_valid_regions_and_years_are_listed_when_few():
             return [f"山西省/{n}市" for n in "一二三四五六七八九十甲"]
 
     assert data_hint(Many(), "河北省", 2022) == "：没有地区“河北省”的数据"
+
+
+def test_full_width_colons_that_parse_as_text(mini):
+    path = mini / "content/briefings/2024/001.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("  - title: 文章1\n    body: |\n      **导语。**正文。\n", "  - case：foo\n"), encoding="utf-8")
+    path = mini / "content/briefings/2024/002.yml"
+    path.write_text(path.read_text(encoding="utf-8") + "distribution:\n  - {label：发, to: [各县]}\n", encoding="utf-8")
+    write(mini / "content/cases/x.yml", "id：x\n")
+    message = "后面用了全角冒号“：”，请改为英文冒号“:”（后面加一个空格）"
+    assert errors(mini) == [
+        f"content/briefings/2024/001.yml:7:9: 错误: “case”{message}",
+        f"content/briefings/2024/002.yml:11:11: 错误: “label”{message}",
+        f"content/cases/x.yml:1:3: 错误: “id”{message}",
+    ]
