@@ -8,11 +8,13 @@ from pathlib import Path
 
 import click
 
+from .clickzh import VERSION_TEXT, ChoiceType, DateType, IntType, ZhGroup, option
 from .config import Settings
 from .errors import ContentError, JianbaoError, Level, Report
+from .urls import KIND_NAMES
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-project_option = click.option("--project", "project", type=click.Path(file_okay=False, path_type=Path), default=".", show_default=True, help="项目目录（含 content/、data/、mkdocs.yml）")
+project_option = option("--project", "project", type=click.Path(file_okay=False, path_type=Path), metavar="DIR", default=".", show_default=True, help="项目目录（含 content/、data/、mkdocs.yml）")
 
 
 def print_report(report: Report, notes: bool = True) -> None:
@@ -33,19 +35,19 @@ def fail(exc: JianbaoError) -> None:
     sys.exit(exc.exit_code)
 
 
-@click.group(context_settings=CONTEXT)
-@click.version_option(package_name="jianbao", message="jianbao %(version)s")
+@click.group(cls=ZhGroup, context_settings=CONTEXT)
+@click.version_option(package_name="jianbao", message="jianbao %(version)s", help=VERSION_TEXT)
 def main() -> None:
     """jianbao（简报）：把 YAML 简报、典型案例和指标表生成为可搜索的静态网站。"""
 
 
 @main.command()
 @project_option
-@click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), help="输出目录（默认：项目下的 site/）")
-@click.option("--offline", is_flag=True, help="生成可从 file:// 直接打开的离线站点")
-@click.option("--no-pdf", is_flag=True, help="不生成 PDF")
-@click.option("--drafts", is_flag=True, help="同时构建草稿（draft: true）")
-@click.option("--strict", is_flag=True, help="警告也视为错误")
+@option("--site-dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR", help="输出目录（默认：项目下的 site/）")
+@option("--offline", is_flag=True, help="生成可从 file:// 直接打开的离线站点")
+@option("--no-pdf", is_flag=True, help="不生成 PDF")
+@option("--drafts", is_flag=True, help="同时构建草稿（draft: true）")
+@option("--strict", is_flag=True, help="警告也视为错误")
 def build(project: Path, site_dir: Path | None, offline: bool, no_pdf: bool, drafts: bool, strict: bool) -> None:
     """校验、计算、生成并构建整个站点。"""
     from rich.console import Console
@@ -72,7 +74,7 @@ def build(project: Path, site_dir: Path | None, offline: bool, no_pdf: bool, dra
 
 @main.command()
 @project_option
-@click.option("--strict", is_flag=True, help="警告也视为错误")
+@option("--strict", is_flag=True, help="警告也视为错误")
 def check(project: Path, strict: bool) -> None:
     """校验全部内容和数据，不生成任何文件。"""
     from .build import check as run_check
@@ -83,12 +85,15 @@ def check(project: Path, strict: bool) -> None:
         fail(exc)
         return
     print_report(checked.report)
-    click.echo(f"检查通过：{len(checked.site.issues)} 期简报，{len(checked.site.cases)} 个案例，{len(checked.site.models)} 个发展模式。")
+    loaded = checked.project
+    drafts = sum(1 for doc in [*loaded.issues, *loaded.cases, *loaded.models] if doc.model.draft)
+    note = f"（另有 {drafts} 个草稿，jianbao build 不发布，--drafts 或 jianbao serve 时显示）" if drafts else ""
+    click.echo(f"检查通过：{len(checked.site.issues)} 期简报，{len(checked.site.cases)} 个案例，{len(checked.site.models)} 个发展模式{note}。")
 
 
 @main.command()
 @project_option
-@click.option("--port", default=8000, show_default=True, help="端口（只监听 127.0.0.1）")
+@option("--port", type=IntType(), default=8000, show_default=True, help="端口（只监听 127.0.0.1）")
 def serve(project: Path, port: int) -> None:
     """本地预览：content/、data/、site_templates/ 有改动时自动重新构建。"""
     from .serve import serve as run_serve
@@ -101,24 +106,34 @@ def serve(project: Path, port: int) -> None:
 
 @main.group()
 def new() -> None:
-    """新建一期简报或一个案例的模板。"""
+    """新建一期简报、一个案例或一个发展模式的模板（草稿）。"""
 
 
 @new.command("issue")
 @project_option
-@click.option("--series", help="简报系列 id（只有一个系列时可省略）")
-@click.option("--date", "date", type=click.DateTime(formats=["%Y-%m-%d"]), help="编印日期，默认今天")
-@click.option("--kind", type=click.Choice(["regular", "supplement", "special"]), default="regular", show_default=True, help="正刊/增刊/专刊")
+@option("--series", metavar="ID", help="简报系列 id（只有一个系列时可省略）")
+@option("--date", "date", type=DateType(), help="编印日期，默认今天")
+@option("--kind", type=ChoiceType(["regular", "supplement", "special"]), default="regular", show_default=True, help="正刊/增刊/专刊")
 def new_issue(project: Path, series: str | None, date, kind: str) -> None:
     """按下一个期号和总期号生成简报模板。"""
     from .scaffold import new_issue as make_issue
 
     try:
-        path = make_issue(Settings.create(project), series, date.date() if date else None, kind)
+        made = make_issue(Settings.create(project), series, date, kind)
     except JianbaoError as exc:
         fail(exc)
         return
-    click.echo(f"已创建 {path}")
+    click.echo(f"已创建 {made.path}")
+    kind_name = "" if kind == "regular" else KIND_NAMES[kind]
+    total = f"（总第 {made.total} 期）" if made.total else "（总期号无法推算，请在文件中填写 total）"
+    click.echo(f"编印日期 {made.date.isoformat()}，{made.date.year} 年{kind_name}第 {made.number} 期{total}")
+    if made.year_changed and date is None and made.latest is not None:
+        click.echo(
+            f"警告：最新一期是 {made.latest.year} 年第 {made.latest.number} 期，今天是 {made.date.year} 年，"
+            f"新一期按 {made.date.year} 年从第 {made.number} 期编号；若应接着 {made.latest.year} 年编号，"
+            f"请删除此文件，用 --date 指定编印日期重新生成",
+            err=True,
+        )
 
 
 @new.command("case")
@@ -136,10 +151,25 @@ def new_case(project: Path, case_id: str) -> None:
     click.echo(f"已创建 {path}")
 
 
+@new.command("model")
+@project_option
+@click.argument("model_id")
+def new_model(project: Path, model_id: str) -> None:
+    """生成发展模式模板 content/models/MODEL_ID.yml。"""
+    from .scaffold import new_model as make_model
+
+    try:
+        path = make_model(Settings.create(project), model_id)
+    except JianbaoError as exc:
+        fail(exc)
+        return
+    click.echo(f"已创建 {path}")
+
+
 @main.command()
 @project_option
-@click.option("--year", type=int, help="只归档这一年的简报（案例、模式、地区页全部保留）")
-@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="输出的 .zip 文件")
+@option("--year", type=IntType(), help="只归档这一年的简报（案例、模式、地区页全部保留）")
+@option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.zip", required=True, help="输出的 .zip 文件")
 def archive(project: Path, year: int | None, output: Path) -> None:
     """生成离线归档（file:// 可直接打开），附 MANIFEST.sha256 校验清单。"""
     from .archive import archive as make_archive
@@ -165,9 +195,9 @@ def doctor() -> None:
 
 @main.command("import")
 @project_option
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--series", help="简报系列 id（报头对应不到 content/series.yml 中的系列时指定）")
-@click.option("--force", is_flag=True, help="覆盖已存在的同期号简报和案例文件；总期号不一致时仍导入")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="FILE...")
+@option("--series", metavar="ID", help="简报系列 id（报头对应不到 content/series.yml 中的系列时指定）")
+@option("--force", is_flag=True, help="覆盖已存在的同期号简报和案例文件；总期号不一致时仍导入")
 def import_(project: Path, files: tuple[Path, ...], series: str | None, force: bool) -> None:
     """把往期简报（.txt、.docx，或含有它们的目录）导入为 content/ 中的 YAML 文件。"""
     from .importer import import_files, summary_lines
@@ -186,8 +216,8 @@ def import_(project: Path, files: tuple[Path, ...], series: str | None, force: b
 
 
 @main.command()
-@click.option("--kind", type=click.Choice(["series", "issue", "case", "model"]), default=None, help="只输出一种内容的 Schema")
-@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), help="写入目录（每种内容一个 .schema.json）")
+@option("--kind", type=ChoiceType(["series", "issue", "case", "model"]), default=None, help="只输出一种内容的 Schema")
+@option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), metavar="DIR", help="写入目录（每种内容一个 .schema.json）")
 def schema(kind: str | None, output: Path | None) -> None:
     """输出内容文件的 JSON Schema，供编辑器校验 YAML。"""
     from .schema import write_schemas, schema_json

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import difflib
 import functools
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
@@ -14,7 +15,7 @@ from .buildcache import BuildCache, Memo
 from .errors import Report
 from .models import Case, DevModel, Issue, Series
 from .yamlcache import YamlCache
-from .yamlsrc import Document, Loc, Positions, read_text
+from .yamlsrc import Document, Loc, Positions, full_width_colon_message, full_width_key, read_text
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -27,6 +28,10 @@ class Doc(Generic[M]):
     path: str
     where: Positions
     data: Any = None
+    # The file has errors: model holds only its valid fields (None for the others, None for
+    # list items that are not valid), so the cross-file checks still report their problems
+    # in the same run. A partial Doc never reaches the site: its errors stop the build.
+    partial: bool = False
 
     def at(self, *loc: str | int, key: bool = False) -> tuple[int, int]:
         return self.where.at(tuple(loc), key=key)
@@ -94,7 +99,8 @@ def load_project(root: Path, report: Report, cache_dir: Path | None = None, cach
         report.error("content", 1, 1, "找不到 content/ 目录（用 --project 指定项目目录）")
         return project
     project.series = _load_series(content / "series.yml", root, report, project)
-    for path in _yaml_files(content / "briefings", root, report, depth=2):
+    # content/briefings/<year>/<NNN>.yml and content/briefings/<series>/<year>/<NNN>.yml (SPEC §3.2)
+    for path in _yaml_files(content / "briefings", root, report, depth=2) + _yaml_files(content / "briefings", root, report, depth=3):
         doc = _load_one(path, root, report, Issue, project)
         if doc:
             project.issues.append(doc)
@@ -115,7 +121,7 @@ def load_project(root: Path, report: Report, cache_dir: Path | None = None, cach
 def _yaml_files(folder: Path, root: Path, report: Report, depth: int) -> list[Path]:
     if not folder.is_dir():
         return []
-    pattern = "*/*" if depth == 2 else "*"
+    pattern = "/".join("*" * depth)
     files = []
     for path in sorted(folder.glob(pattern), key=lambda p: p.parts):  # scale: pathlib's order, faster
         if path.is_symlink():
@@ -164,10 +170,17 @@ def _load_one(path: Path, root: Path, report: Report, model_type: type[M], proje
     project.documents.append(document)
     if not isinstance(document.data, dict):
         line, column = document.where.at(())
-        report.error(shown, line, column, "文件应为映射（键: 值），请参考 jianbao new 生成的模板")
+        key = full_width_key(document.data) if isinstance(document.data, str) else None
+        if key:  # the whole file is one `key：value` line
+            report.error(shown, line, column + document.data.index("："), full_width_colon_message(key))
+        else:
+            report.error(shown, line, column, "文件应为映射（键: 值），请参考 jianbao new 生成的模板")
         return None
     model = validate_model(model_type, document.data, document, report, memo=project.validated)
-    return Doc(model, shown, document.where, document.data) if model else None
+    if model is not None:
+        return Doc(model, shown, document.where, document.data)
+    partial = partial_model(model_type, document.data)
+    return Doc(partial, shown, document.where, document.data, partial=True) if partial is not None else None
 
 
 def _load_pages(folder: Path, root: Path, report: Report) -> list[Page]:
@@ -210,12 +223,111 @@ def _validate_model(model_type: type[M], data: Any, document: Document, report: 
     try:
         return _adapter(model_type).validate_python(data)
     except ValidationError as exc:
-        for error in exc.errors(include_url=False):
+        found: dict[tuple[Loc, bool], list[str]] = {}
+        errors = exc.errors(include_url=False)
+        # `label：发` in a flow mapping is the key "label：发": one mistake, not also a missing "label".
+        typed_wide = {(*loc[:-1], full_width_key(str(loc[-1]))) for loc in (tuple(e["loc"]) for e in errors if e["type"] == "extra_forbidden")
+                      if loc and full_width_key(str(loc[-1]))}
+        for error in errors:
+            if error["type"] == "missing" and tuple(error["loc"]) in typed_wide:
+                continue
             loc = (*prefix, *_data_loc(data, tuple(error["loc"])))
-            is_key = error["type"] == "extra_forbidden"
+            found.setdefault((loc, error["type"] == "extra_forbidden"), []).append(describe_error(error, loc, model_type))
+        for (loc, is_key), messages in found.items():
             line, column = document.where.at(loc, key=is_key)
-            report.error(document.path, line, column, describe_error(error, loc, model_type))
+            wide = _wide_colon_offset(loc, is_key, document)
+            report.error(document.path, line, column + wide, _one_message(messages))
         return None
+
+
+def _wide_colon_offset(loc: Loc, is_key: bool, document: Document) -> int:
+    """How far into a `key：value` text its full-width colon stands (0 for any other problem)."""
+    if is_key:
+        text = str(loc[-1]) if loc else ""
+    else:
+        text = _value_at(document.data, loc)
+    if not isinstance(text, str) or not full_width_key(text) or loc in document.where.quoted:
+        return 0
+    return text.index("：")
+
+
+def _value_at(data: Any, loc: Loc) -> Any:
+    for part in loc:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+_EXPECTED = re.compile(r"^(“[^”]*”)应为(.+)，实际为(.+)$")
+
+
+def _one_message(messages: list[str]) -> str:
+    """The branches of a union (a number or "*") as one sentence: «应为数字，或以下之一：*、＊»."""
+    if len(messages) == 1:
+        return messages[0]
+    parts = [_EXPECTED.match(message) for message in messages]
+    if all(parts):
+        expected = "，或".join(dict.fromkeys(part.group(2) for part in parts))
+        return f"{parts[0].group(1)}应为{expected}，实际为{parts[0].group(3)}"
+    return "；".join(dict.fromkeys(messages))
+
+
+# What a partial model must have for the cross-file checks to make sense of it.
+_KEY_FIELDS: dict[type, tuple[str, ...]] = {Issue: ("series", "year", "number", "kind"), Case: ("id",), DevModel: ("id",)}
+
+
+def partial_model(model_type: type[M], data: Any) -> M | None:
+    """The valid fields of data as a model (others None), or None without its key fields.
+
+    Each top-level field is validated on its own, and each item of a list field: one bad
+    value does not hide the problems the other fields would show in the cross-file checks.
+    """
+    keys = _KEY_FIELDS.get(model_type)
+    if keys is None or not isinstance(data, dict):
+        return None
+    values: dict[str, Any] = {}
+    for name, info in model_type.model_fields.items():
+        if name not in data:
+            if not info.is_required():
+                values[name] = info.get_default(call_default_factory=True)
+            continue
+        value = _valid_field(model_type, name, data[name])
+        if value is not _INVALID:
+            values[name] = value
+    if any(name not in values for name in keys):
+        return None
+    for name in model_type.model_fields:
+        values.setdefault(name, None)
+    return model_type.model_construct(**values)
+
+
+_INVALID = object()
+
+
+def _valid_field(model_type: type[BaseModel], name: str, raw: Any) -> Any:
+    try:
+        return _field_adapter(model_type, name, False).validate_python(raw)
+    except ValidationError:
+        pass
+    if not isinstance(raw, list) or get_origin(model_type.model_fields[name].annotation) is not list:
+        return _INVALID
+    items = []
+    for item in raw:
+        try:
+            items.append(_field_adapter(model_type, name, True).validate_python(item))
+        except ValidationError:
+            items.append(None)
+    return items
+
+
+@functools.cache
+def _field_adapter(model_type: type[BaseModel], name: str, item: bool) -> TypeAdapter:
+    info = model_type.model_fields[name]
+    if item:
+        return TypeAdapter(get_args(info.annotation)[0])
+    return TypeAdapter(Annotated[info.annotation, info])
 
 
 def _data_loc(data: Any, loc: tuple) -> Loc:
@@ -242,8 +354,8 @@ _TYPE_NAMES = {
     "int_from_float": "整数",
     "float_type": "数字",
     "float_parsing": "数字",
-    "bool_type": "true 或 false",
-    "bool_parsing": "true 或 false",
+    "bool_type": " true 或 false",
+    "bool_parsing": " true 或 false",
     "date_type": "日期（如 2023-03-31）",
     "date_parsing": "日期（如 2023-03-31）",
     "date_from_datetime_parsing": "日期（如 2023-03-31）",
@@ -263,13 +375,20 @@ def describe_error(error: dict[str, Any], loc: Loc, model_type: type[BaseModel])
     ctx = error.get("ctx") or {}
     if kind == "missing":
         return f"缺少必填字段“{name}”"
+    if kind == "extra_forbidden" and full_width_key(name):
+        return full_width_colon_message(full_width_key(name) or "")
     if kind == "extra_forbidden":
         hint = _suggest(name, loc, model_type)
         return f"未知字段“{name}”" + (f"，是否应为“{hint}”？" if hint else "")
+    if kind in ("dict_type", "model_type", "model_attributes_type") and isinstance(value, str) and full_width_key(value):
+        return full_width_colon_message(full_width_key(value) or "")
     if kind in _TYPE_NAMES:
         return f"“{name}”应为{_TYPE_NAMES[kind]}，实际为{_show(value)}"
     if kind == "literal_error":
-        return f"“{name}”应为以下之一：{ctx.get('expected', '')}，实际为{_show(value)}"
+        expected = "、".join(re.findall(r"'([^']*)'", str(ctx.get("expected", "")))) or ctx.get("expected", "")
+        return f"“{name}”应为以下之一：{expected}，实际为{_show(value)}"
+    if kind == "string_too_long":
+        return f"“{name}”最长 {ctx.get('max_length')} 个字，实际为{_show(value)}（{len(value) if isinstance(value, str) else '?'} 个字）"
     if kind == "string_pattern_mismatch":
         return f"“{name}”的值{_show(value)}不是合法的标识：只能用小写字母、数字和连字符（-），以字母或数字开头，最长 63 个字符"
     if kind == "string_too_short":

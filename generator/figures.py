@@ -7,10 +7,11 @@ attribute of any Python object may be read, nothing is loaded from disk.
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 from typing import Any, Iterator
 
-from jinja2 import StrictUndefined, TemplateError, nodes
+from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from .buildcache import BuildCache, Memo
@@ -18,6 +19,7 @@ from .content import Doc, Project
 from .data import Data
 from .errors import Report
 from .models import Case
+from .suggest import did_you_mean, region_hint, short_list
 from .yamlsrc import Loc, iter_strings
 
 MARKERS = ("{{", "{%", "{#")
@@ -60,30 +62,113 @@ class Figures:
         defs = self.data.defs
         if indicator not in defs:
             known = "、".join(sorted(defs)) or "（data/indicators.yml 未定义任何指标）"
-            raise FigureError(f"未定义的指标“{indicator}”，可用的有：{known}")
+            raise FigureError(f"未定义的指标“{indicator}”{did_you_mean(indicator, defs)}，可用的有：{known}")
         value = self.data.value(indicator, region, year)
         if value is None or math.isnan(value):
-            raise FigureError(f"没有 {region} {year} 年“{indicator}”的计算结果")
+            raise FigureError(f"没有 {region} {year} 年“{indicator}”的计算结果{data_hint(self.data, region, year)}")
         return format_figure(value, defs[indicator][1])
 
     def expand(self, text: str) -> str:
-        """Text with every {{ ind(...) }} replaced; raises FigureError."""
+        """Text with every {{ ind(...) }} replaced; raises FigureError (the first mistake)."""
         if not any(marker in text for marker in MARKERS):
             return text
+        result, problems = self._expand(text)
+        if problems:
+            raise FigureError(problems[0][1])
+        return result
+
+    def problems(self, text: str) -> list[tuple[int, str]]:
+        """Every template mistake of a text: (offset of the character in text, message)."""
+        if not any(marker in text for marker in MARKERS):
+            return []
+        return self._expand(text)[1]
+
+    def _expand(self, text: str) -> tuple[str, list[tuple[int, str]]]:
+        """Each {{ … }} on its own, so that one mistake does not hide the next."""
+        parts: list[str] = []
+        problems: list[tuple[int, str]] = []
+        position = 0
+        for match in _BLOCK.finditer(text):
+            _stray_markers(text, position, match.start(), problems)
+            try:
+                parts.append(text[position:match.start()] + self._block(match.group(1)))
+            except _BlockError as exc:
+                problems.append((match.start() + exc.offset, str(exc)))
+            position = match.end()
+        _stray_markers(text, position, len(text), problems)
+        parts.append(text[position:])
+        return "".join(parts), problems
+
+    def _block(self, inner: str) -> str:
+        """One {{ … }} block, typed with IME punctuation or not, rendered."""
+        source = "{{" + inner.translate(FULL_WIDTH) + "}}"
         try:
-            template = self.env.parse(text)
+            template = self.env.parse(source)
             check_template(template)
             return self.env.from_string(template).render()
-        except FigureError:
-            raise
+        except FigureError as exc:
+            raise _BlockError(str(exc), 0) from exc
         except SecurityError as exc:
-            raise FigureError("文本模板只能使用 ind(…)，不能访问其他对象") from exc
+            raise _BlockError("文本模板只能使用 ind(…)，不能访问其他对象", 0) from exc
+        except TemplateSyntaxError as exc:
+            raise _syntax_error(exc, source) from exc
         except TemplateError as exc:
-            raise FigureError(f"文本模板有误：{exc.message or exc}") from exc
+            raise _BlockError(f"文本模板有误：{_snippet(inner)}的写法不对，{USAGE}", 0) from exc
         except RecursionError as exc:
-            raise FigureError("文本模板嵌套过深") from exc
+            raise _BlockError("文本模板嵌套过深", 0) from exc
         except Exception as exc:  # anything else a template can provoke is a content error too
-            raise FigureError(f"文本模板有误：{exc}") from exc
+            raise _BlockError(f"文本模板有误：{_snippet(inner)}的写法不对，{USAGE}", 0) from exc
+
+
+# {{ … }} blocks; the quotes, commas and brackets of a Chinese input method count as ASCII inside them.
+_BLOCK = re.compile(r"\{\{(.*?)\}\}", re.S)
+FULL_WIDTH = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "＂": '"', "＇": "'", "，": ",", "（": "(", "）": ")", "　": " "})
+USAGE = '应写作 {{ ind("指标", "地区/路径", 年度) }}，如 {{ ind("income_ge_20", "山西省/晋中市", 2022) }}'
+_UNEXPECTED_CHAR = re.compile(r"unexpected char (.+) at (\d+)")
+
+
+class _BlockError(Exception):
+    """A mistake in one {{ … }} block, offset characters after its start."""
+
+    def __init__(self, message: str, offset: int):
+        super().__init__(message)
+        self.offset = offset
+
+
+def _syntax_error(exc: TemplateSyntaxError, source: str) -> _BlockError:
+    match = _UNEXPECTED_CHAR.match(exc.message or "")
+    if match:
+        char = match.group(1).strip("'\"")
+        return _BlockError(f"文本模板有误：不能使用字符“{char}”，{USAGE}", int(match.group(2)))
+    return _BlockError(f"文本模板有误：{_snippet(source[2:-2])}的写法不对，{USAGE}", 0)
+
+
+def _snippet(inner: str) -> str:
+    text = " ".join(inner.split())
+    return "“{{ " + (text if len(text) <= 40 else text[:40] + "…") + " }}”"
+
+
+def _stray_markers(text: str, start: int, end: int, problems: list[tuple[int, str]]) -> None:
+    """{% … %}, {# … #} and an unclosed {{ between blocks."""
+    for match in _STRAY.finditer(text, start, end):
+        if match.group(0) == "{{":
+            problems.append((match.start(), "文本模板有误：“{{”之后缺少“}}”"))
+        else:
+            problems.append((match.start(), ONLY_IND))
+
+
+_STRAY = re.compile(r"\{\{|\{%|\{#")
+
+
+def data_hint(data: Data, region: str, year: int) -> str:
+    """Why there is no value: an unknown region (and the closest one), or a year without data."""
+    regions = data.regions()
+    if region not in regions:
+        return f"：没有地区“{region}”的数据{region_hint(region, regions)}{short_list('有数据的地区', regions)}"
+    years = data.years(region)
+    if year not in years:
+        return f"：{region} 没有 {year} 年的数据{short_list('有数据的年度', years)}"
+    return ""
 
 
 ONLY_IND = '文本模板有误：只能写 {{ ind("指标", "地区/路径", 年度) }}，不能使用运算、过滤器、循环或宏'
@@ -119,17 +204,15 @@ def _is_ind_call(node: nodes.Node) -> bool:
 
 
 def check_figures(project: Project, figures: Figures, report: Report, cache: BuildCache | None = None) -> None:
-    """Every template in every text renders; errors point at the text."""
+    """Every template in every text renders; each mistake at its line and column inside the text."""
     markers = (cache if cache is not None else BuildCache()).markers
     for document in project.documents:
         if not _has_markers(document, markers):
             continue
         for loc, text in iter_strings(document.data):
-            try:
-                figures.expand(text)
-            except FigureError as exc:
-                line, column = document.where.at(loc)
-                report.error(document.path, line, column, str(exc))
+            for offset, message in figures.problems(text):
+                line, column = document.where.point_in_text(loc, text, offset)
+                report.error(document.path, line, column, message)
 
 
 def _has_markers(document: Any, memo: Memo[str, bool]) -> bool:
@@ -146,12 +229,12 @@ def check_highlights(project: Project, data: Data, report: Report) -> None:
     """Highlight cards with indicator: agree with the computed value (警告 otherwise)."""
     defs = data.defs
     for doc in project.cases:
-        for index, highlight in enumerate(doc.model.highlights):
-            if highlight.indicator is None:
-                continue
+        for index, highlight in enumerate(doc.model.highlights or []):
+            if highlight is None or highlight.indicator is None or doc.model.region is None:
+                continue  # None: not valid, already reported (a partial model, content.py)
             line, column = doc.at("highlights", index, "indicator")
             if highlight.indicator not in defs:
-                report.error(doc.path, line, column, f"未定义的指标“{highlight.indicator}”（见 data/indicators.yml）")
+                report.error(doc.path, line, column, f"未定义的指标“{highlight.indicator}”{did_you_mean(highlight.indicator, defs)}（见 data/indicators.yml）")
                 continue
             if highlight.redacted:
                 continue
@@ -161,7 +244,7 @@ def check_highlights(project: Project, data: Data, report: Report) -> None:
                 continue
             computed = data.value(highlight.indicator, doc.model.region, year)
             if computed is None:
-                report.note(doc.path, line, column, f"没有 {doc.model.region} {year} 年“{highlight.indicator}”的计算结果，未核对")
+                report.note(doc.path, line, column, f"没有 {doc.model.region} {year} 年“{highlight.indicator}”的计算结果{data_hint(data, doc.model.region, year)}，未核对")
                 continue
             value = float(highlight.value)  # not redacted, so a number
             if not agrees(value, computed):
@@ -197,8 +280,15 @@ def check_charts(project: Project, data: Data, report: Report, chart_cache: Path
     from .charts import ChartError, ChartSpecs
 
     specs = ChartSpecs(chart_cache / "specs" if chart_cache else None, cache if cache is not None else BuildCache(), write=False)
+    regions = set(data.regions())
     for doc in [*project.cases, *project.issues]:
-        for index, decl in enumerate(doc.model.charts):
+        for index, decl in enumerate(doc.model.charts or []):
+            if decl is None:
+                continue
+            if decl.region not in regions:
+                line, column = doc.at("charts", index, "region")
+                report.error(doc.path, line, column, f"图表无法生成：没有地区“{decl.region}”的数据{region_hint(decl.region, regions)}{short_list('有数据的地区', regions)}")
+                continue
             try:
                 specs.spec(decl, data.chart_inputs(decl.region), data.defs)
             except ChartError as exc:

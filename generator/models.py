@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationInfo, field_validator, model_validator
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
 INDICATOR_PATTERN = r"^[a-z][a-z0-9_]{0,62}$"
@@ -85,24 +85,6 @@ class CaseArticle(Strict):
     title: str | None = Field(None, description="可选：覆盖案例标题")
 
 
-class TextArticle(Strict):
-    """An article written directly in the issue."""
-
-    title: str = Field(min_length=1, description="文章标题")
-    body: Text = Field(description="正文（Markdown），加粗的导语写作 **上下联动、高位推动。**")
-
-
-def _article_kind(value: Any) -> str:
-    if isinstance(value, dict):
-        return "case" if "case" in value else "text"
-    return "case" if isinstance(value, CaseArticle) else "text"
-
-
-Article = Annotated[
-    Union[Annotated[CaseArticle, Tag("case")], Annotated[TextArticle, Tag("text")]],
-    Discriminator(_article_kind),
-]
-
 ChartType = Literal["trend", "bands", "ranking"]
 
 
@@ -129,25 +111,6 @@ class ChartDecl(Strict):
         if self.indicators is not None and not self.indicators:
             raise ValueError("indicators 不能为空")
         return self
-
-
-class Issue(Strict):
-    """One briefing issue: content/briefings/<year>/<NNN>.yml."""
-
-    series: Id = Field(description="所属简报系列（content/series.yml 中的 id）")
-    year: Year = Field(description="年度")
-    number: int = Field(ge=1, le=999, description="年度期号：第 N 期，每年从 1 开始")
-    total: int | None = Field(None, ge=1, description="总期号：总第 M 期，不随年度重置；可由上一期推算时可省略")
-    kind: Literal["regular", "supplement", "special"] = Field("regular", description="regular 正刊、supplement 增刊、special 专刊，各自编号")
-    date: dt.date = Field(description="编印日期，如 2023-03-31")
-    classification: str | None = Field(None, description="可选：左上角的标记，如 内部资料")
-    draft: bool = Field(False, description="草稿：仅在 --drafts 时构建")
-    articles: list[Article] = Field(min_length=1, description="文章：引用案例（case: id）或直接写正文（title + body）")
-    charts: list[ChartDecl] = Field(default_factory=list, description="可选：附加图表")
-    distribution: list[Distribution] | None = Field(None, description="报尾（发/送/报/抄送…），缺省用系列的默认值，顺序保留")
-    printed_by: str | None = Field(None, description="印发单位，缺省用系列的默认值")
-    printed_date: dt.date | None = Field(None, description="印发日期，缺省同编印日期")
-    copies: int | None = Field(None, ge=1, description="可选：共印份数")
 
 
 class Highlight(Strict):
@@ -186,6 +149,23 @@ class Section(SubSection):
     sections: list[SubSection] = Field(default_factory=list, description="可选：下级小节（（一）（二）…）")
 
 
+class TextArticle(Strict):
+    """An article written directly in the issue: a body, and 一、二、… sections like a case's."""
+
+    title: str = Field(min_length=1, description="文章标题")
+    points: list[Point] = Field(default_factory=list, description="可选：要点，加粗导语段落（lead + text），印在正文之后")
+    sections: list[Section] = Field(default_factory=list, description="可选：小节（一、二、…），写法同案例的 sections")
+    # Last, so that its check sees points and sections; validated even when left out.
+    body: Text = Field("", validate_default=True, description="正文（Markdown），加粗的导语写作 **上下联动、高位推动。**；有 points 或 sections 时可省略")
+
+    @field_validator("body")
+    @classmethod
+    def _not_empty(cls, body: str, info: ValidationInfo) -> str:
+        if not body.strip() and not info.data.get("points") and not info.data.get("sections"):
+            raise ValueError("正文为空：请填写正文（或用 points、sections 分段写）")
+        return body
+
+
 class Source(Strict):
     """Where a case comes from."""
 
@@ -208,6 +188,7 @@ class Case(Strict):
     sections: list[Section] = Field(default_factory=list, description="正文小节，最多两级")
     charts: list[ChartDecl] = Field(default_factory=list, description="可选：图表")
     sources: list[Source] = Field(default_factory=list, description="来源")
+    draft: bool = Field(False, description="草稿：仅在 --drafts（和 jianbao serve）时构建；jianbao new case 生成的模板为草稿")
 
     _region = field_validator("region")(check_region)
 
@@ -218,6 +199,36 @@ class Case(Strict):
             if not tag.strip() or tag in (".", "..") or _BAD_SEGMENT.search(tag) or len(tag) > 20:
                 raise ValueError(f"标签“{tag}”不合适：不能为空、过长或含有 / \\ : * ? \" < > | # % 等字符")
         return tags
+
+
+def _article_kind(value: Any) -> str:
+    if isinstance(value, dict):
+        return "case" if "case" in value else "text"
+    return "case" if isinstance(value, CaseArticle) else "text"
+
+
+Article = Annotated[
+    Union[Annotated[CaseArticle, Tag("case")], Annotated[TextArticle, Tag("text")]],
+    Discriminator(_article_kind),
+]
+
+class Issue(Strict):
+    """One briefing issue: content/briefings/[<series>/]<year>/<NNN>.yml."""
+
+    series: Id = Field(description="所属简报系列（content/series.yml 中的 id）")
+    year: Year = Field(description="年度")
+    number: int = Field(ge=1, le=999, description="年度期号：第 N 期，每年从 1 开始")
+    total: int | None = Field(None, ge=1, description="总期号：总第 M 期，不随年度重置；可由上一期推算时可省略")
+    kind: Literal["regular", "supplement", "special"] = Field("regular", description="regular 正刊、supplement 增刊、special 专刊，各自编号")
+    date: dt.date = Field(description="编印日期，如 2023-03-31")
+    classification: str | None = Field(None, description="可选：左上角的标记，如 内部资料")
+    draft: bool = Field(False, description="草稿：仅在 --drafts 时构建")
+    articles: list[Article] = Field(min_length=1, description="文章：引用案例（case: id）或直接写正文（title + body）")
+    charts: list[ChartDecl] = Field(default_factory=list, description="可选：附加图表")
+    distribution: list[Distribution] | None = Field(None, description="报尾（发/送/报/抄送…），缺省用系列的默认值，顺序保留")
+    printed_by: str | None = Field(None, description="印发单位，缺省用系列的默认值")
+    printed_date: dt.date | None = Field(None, description="印发日期，缺省同编印日期")
+    copies: int | None = Field(None, ge=1, description="可选：共印份数")
 
 
 class ModelItem(Strict):
@@ -236,4 +247,5 @@ class DevModel(Strict):
     full_name: str | None = Field(None, description="全称")
     summary: Text = Field("", description="简介（Markdown）")
     items: list[ModelItem] = Field(min_length=1, description="模式的组成条目，按顺序编号")
+    draft: bool = Field(False, description="草稿：仅在 --drafts（和 jianbao serve）时构建；jianbao new model 生成的模板为草稿")
 

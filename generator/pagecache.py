@@ -242,7 +242,7 @@ def _filter_link(item: Filter, memo: dict) -> str:
 
 
 def issue_values(view: IssueView, memo: dict) -> list:
-    neighbours = [[other.url, other.number_line] if other else None for other in (view.previous, view.next)]
+    neighbours = [[other.url, other.label_from(view)] if other else None for other in (view.previous, view.next)]
     articles = [[a.title, a.body, a.case.url if a.case else None, _dump(a.case.case if a.case else None, memo)] for a in view.articles]
     return [_dump(view.issue, memo), _dump(view.series, memo), view.total, view.number_line, view.url, view.file_stem, neighbours, articles]
 

@@ -11,7 +11,7 @@ from pydantic import BaseModel, TypeAdapter
 from .models import Case, DevModel, Issue, Series
 
 SCHEMAS: dict[str, Any] = {"series": list[Series], "issue": Issue, "case": Case, "model": DevModel}
-FILES = {"series": "content/series.yml", "issue": "content/briefings/<年>/<NNN>.yml", "case": "content/cases/<id>.yml", "model": "content/models/<id>.yml"}
+FILES = {"series": "content/series.yml", "issue": "content/briefings/[<系列>/]<年>/<NNN>.yml", "case": "content/cases/<id>.yml", "model": "content/models/<id>.yml"}
 
 
 def schema_for(kind: str) -> dict[str, Any]:

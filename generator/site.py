@@ -15,10 +15,9 @@ from dataclasses import dataclass, field
 from .buildcache import BuildCache, Memo
 from .content import Page, Project
 from .data import Data
-from .models import Case, CaseArticle, ChartDecl, DevModel, Distribution, Issue, ModelItem, Section, Series, SubSection
-from .validate import issue_key, issue_slug
+from .models import Case, CaseArticle, ChartDecl, DevModel, Distribution, Issue, ModelItem, Point, Section, Series, SubSection
+from .urls import CASE_FILTERS, RESERVED_PAGES, issue_key, issue_slug  # noqa: F401 - re-exported for pages
 
-RESERVED_PAGES = {"index", "briefings", "cases", "models", "regions", "indicators", "data", "assets", "search", "feed", "tags"}
 # Pages that list cases show the newest ones up to this many, and link to the full list
 # (a filter page): a province's page would otherwise list every case of the archive.
 CASE_LIST_LIMIT = 20
@@ -31,6 +30,19 @@ class ArticleView:
     title: str
     case: CaseView | None = None
     body: str | None = None
+    # An inline article's points and 一、二、… sections (a case's are on its CaseView).
+    points: list[Point] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        """An inline article's whole text: body, points, sections (for search)."""
+        parts = [self.body or ""]
+        parts += [part for point in self.points for part in (point.lead or "", point.text)]
+        for section in self.sections:
+            for part in (section, *section.sections):
+                parts += [part.heading, part.body, *(p.lead or "" for p in part.points), *(p.text for p in part.points)]
+        return "\n".join(part for part in parts if part)
 
 
 @dataclass
@@ -64,6 +76,11 @@ class IssueView:
         prefix = {"regular": "", "supplement": "增刊", "special": "专刊"}[self.issue.kind]
         text = f"{prefix}第 {self.issue.number} 期"
         return f"{text}（总第 {self.total} 期）" if self.total else text
+
+    def label_from(self, here: IssueView) -> str:
+        """This issue's 期号 line as a link from another issue: with the year when it differs."""
+        year = f"{self.issue.year} 年" if self.issue.year != here.issue.year else ""
+        return year + self.number_line
 
     @property
     def distribution(self) -> list[Distribution]:
@@ -256,8 +273,11 @@ def compute_site(project: Project, totals: dict, data: Data | None = None, *, dr
                  cache: BuildCache | None = None) -> Site:
     """Resolve every link between issues, cases, models and regions (cache: related cases of earlier builds)."""
     series = {doc.model.id: doc.model for doc in project.series}
-    models = {doc.model.id: ModelView(doc.model, [ItemView(i + 1, item) for i, item in enumerate(doc.model.items)]) for doc in project.models}
-    cases = {doc.model.id: CaseView(doc.model, model=models.get(doc.model.model or "")) for doc in project.cases}
+    # Drafts (draft: true) are left out unless asked for; validate.py makes sure nothing published refers to one.
+    models = {doc.model.id: ModelView(doc.model, [ItemView(i + 1, item) for i, item in enumerate(doc.model.items)])
+              for doc in project.models if drafts or not doc.model.draft}
+    cases = {doc.model.id: CaseView(doc.model, model=models.get(doc.model.model or ""))
+             for doc in project.cases if drafts or not doc.model.draft}
     regions: dict[str, RegionView] = {}
     for view in sorted(cases.values(), key=case_order):
         view.region = ensure_region(regions, view.case.region)
@@ -319,7 +339,7 @@ def _issue_views(project: Project, totals: dict, series: dict, cases: dict, draf
                 view.articles.append(ArticleView(article.title or case.case.title, case=case))
                 case.issues.append(view)
             else:
-                view.articles.append(ArticleView(article.title, body=article.body))
+                view.articles.append(ArticleView(article.title, body=article.body, points=article.points, sections=article.sections))
         views.append(view)
     views.sort(key=lambda v: (v.series.id, v.issue.year, v.issue.kind, v.issue.number))
     by_group: dict[tuple, list[IssueView]] = defaultdict(list)

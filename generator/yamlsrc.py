@@ -84,6 +84,22 @@ class Positions:
         return (line, len(source) - len(source.lstrip()) + 1)
 
 
+    def point_in_text(self, loc: Loc, text: str, offset: int) -> tuple[int, int]:
+        """Position of character `offset` of the text value at loc (exact for plain one-line and | blocks)."""
+        index = text.count("\n", 0, offset)
+        in_line = offset - (text.rfind("\n", 0, offset) + 1)
+        line, column = self.at(loc)
+        if loc in self.quoted or (self.block.get(loc) is False and index):
+            return (line, column)  # escapes and folding: the value's start is what is sure
+        if not self.block.get(loc):
+            return (line, column + in_line)
+        line, column = self.line_in_text(loc, index)
+        source = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+        if source[column - 1:].startswith(text.splitlines()[index] if index < len(text.splitlines()) else ""):
+            return (line, column + in_line)
+        return (line, column)
+
+
 @dataclass
 class Document:
     """One YAML file: its plain value and the positions of its parts."""
@@ -141,8 +157,14 @@ def parse_yaml(text: str, shown: str, report: Report) -> Document | None:
     try:
         node = yaml.compose(text)
     except MarkedYAMLError as exc:
+        colons = _full_width_colons(text)
+        if colons:  # the usual cause, reported where it is (the parser notices only a line later)
+            for line, column, key in colons:
+                report.error(shown, line, column, f"YAML 语法错误：{full_width_colon_message(key)}")
+            return None
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        line, column = _existing_position(text, line, column)
         report.error(shown, line, column, f"YAML 语法错误：{_translate(exc.problem or exc.context or '')}")
         return None
     except ReaderError as exc:
@@ -167,6 +189,52 @@ def parse_yaml(text: str, shown: str, report: Report) -> Document | None:
     if builder.failed:
         return None  # its problems are reported; validating the rest would only add noise
     return Document(shown, data, where)
+
+
+# A key typed with the full-width colon of a Chinese input method: `number：1`, `- case：x`.
+_FULL_WIDTH_KEY = re.compile(r"^(\s*(?:-\s+)*)([A-Za-z_][A-Za-z0-9_]*)\s*：")
+_FULL_WIDTH_FLOW_KEY = re.compile(r"[{,]\s*([A-Za-z_][A-Za-z0-9_]*)\s*：")
+
+
+def full_width_key(text: str) -> str | None:
+    """The key of a text that is a `key：value` typed with a full-width colon, or None."""
+    match = _FULL_WIDTH_KEY.match(text)
+    return match.group(2) if match and not match.group(1) else None
+
+
+def full_width_colon_message(key: str) -> str:
+    return f"“{key}”后面用了全角冒号“：”，请改为英文冒号“:”（后面加一个空格）"
+
+
+def _full_width_colons(text: str) -> list[tuple[int, int, str]]:
+    """(line, column of the ：, key) of every line whose key ends in a full-width colon, outside | blocks."""
+    found = []
+    block_indent: int | None = None
+    for number, line in enumerate(text.splitlines(), 1):
+        indent = len(line) - len(line.lstrip())
+        if block_indent is not None:
+            if not line.strip() or indent > block_indent:
+                continue
+            block_indent = None
+        match = _FULL_WIDTH_KEY.match(line)
+        if match:
+            found.append((number, line.index("：", match.end(2)) + 1, match.group(2)))
+        elif re.search(r":\s*[|>][-+0-9]*\s*(#.*)?$", line):
+            block_indent = indent
+        for flow in _FULL_WIDTH_FLOW_KEY.finditer(line):  # {label：发, to: […]}
+            found.append((number, flow.end(), flow.group(1)))
+    return found
+
+
+def _existing_position(text: str, line: int, column: int) -> tuple[int, int]:
+    """A parser mark past the last line (an error at the end of the file) moved to the last line's end."""
+    lines = text.splitlines() or [""]
+    if line <= len(lines):
+        return line, column
+    last = len(lines)
+    while last > 1 and not lines[last - 1].strip():
+        last -= 1
+    return last, len(lines[last - 1]) + 1
 
 
 _BRACKETS = re.compile(r"[\[\]{}]")
@@ -252,6 +320,10 @@ class _Builder:
                 continue
             self.where.keys[(*loc, key)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             result[key] = self.build(value_node, (*loc, key), depth + 1)
+            if isinstance(value_node, ScalarNode) and value_node.value == "" and value_node.style is None:
+                # `key:` with nothing after it: the parser marks the empty value where the next
+                # token starts (the next line, or past the end of the file); point at the key.
+                self.where.values[(*loc, key)] = self.where.keys[(*loc, key)]
         return result
 
     def scalar(self, node: ScalarNode) -> Any:
@@ -272,7 +344,8 @@ class _Builder:
             if tag == _STD + "timestamp":
                 return _to_timestamp(value)
         except ValueError:
-            self.error(node, f"无法识别的值“{value}”")
+            # 2024-13-01 looks like a date but is none: keep the text, so that validation
+            # says what the field expects («应为日期（如 2023-03-31）») with every other problem.
             return value
         return value
 

@@ -36,7 +36,7 @@ def test_minimal_project_is_clean(mini):
 
 def test_yaml_syntax_error(mini):
     write(mini / ISSUE_PATH, "series: demo\nyear: [2024\n")
-    assert errors(mini) == [f"{ISSUE_PATH}:3:1: 错误: YAML 语法错误：列表缺少“,”或“]”"]
+    assert errors(mini) == [f"{ISSUE_PATH}:2:12: 错误: YAML 语法错误：列表缺少“,”或“]”"]  # never past the last line
 
 
 def test_unknown_key_with_suggestion(mini):
@@ -49,7 +49,7 @@ def test_unknown_key_in_nested_article(mini):
     text = (mini / ISSUE_PATH).read_text(encoding="utf-8").replace("    body:", "    bdy:")
     write(mini / ISSUE_PATH, text)
     assert errors(mini) == [
-        f"{ISSUE_PATH}:7:5: 错误: 缺少必填字段“body”",
+        f"{ISSUE_PATH}:7:5: 错误: “body”：正文为空：请填写正文（或用 points、sections 分段写）",
         f"{ISSUE_PATH}:8:5: 错误: 未知字段“bdy”，是否应为“body”？",
     ]
 
@@ -105,9 +105,9 @@ def test_gap_is_a_warning(mini):
 
 def test_dates_out_of_order(mini):
     path = mini / "content/briefings/2024/002.yml"
-    write(path, path.read_text(encoding="utf-8").replace("date: 2024-02-10", "date: 2023-12-01"))
+    write(path, path.read_text(encoding="utf-8").replace("date: 2024-02-10", "date: 2024-01-05"))
     assert errors(mini) == [
-        "content/briefings/2024/002.yml:5:7: 错误: 日期 2023-12-01 早于上一期（content/briefings/2024/001.yml，2024-01-10），期号顺序与日期不一致"
+        "content/briefings/2024/002.yml:5:7: 错误: 日期 2024-01-05 早于上一期（content/briefings/2024/001.yml，2024-01-10），期号顺序与日期不一致"
     ]
 
 

@@ -84,7 +84,7 @@ def test_highlight_mismatch_is_a_warning_and_strict_error(sample):
 
 def test_unknown_highlight_indicator_is_an_error(sample):
     replace_in(sample / CASE, "indicator: income_ge_20", "indicator: income_ge_21")
-    assert any("错误: 未定义的指标“income_ge_21”（见 data/indicators.yml）" in p for p in problems(sample))
+    assert any("错误: 未定义的指标“income_ge_21”（您是不是要找“income_ge_20”？）（见 data/indicators.yml）" in p for p in problems(sample))
 
 
 def test_chart_for_region_without_data_is_an_error(sample):

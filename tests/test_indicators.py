@@ -131,7 +131,7 @@ indicators:
 
 def test_yaml_syntax_and_duplicate_keys():
     _, report = parse_indicators("default_province: 山西省\nindicators: [1\n", "data/indicators.yml")
-    assert formatted(report) == ["data/indicators.yml:3:1: 错误: YAML 语法错误：列表缺少“,”或“]”"]
+    assert formatted(report) == ["data/indicators.yml:2:15: 错误: YAML 语法错误：列表缺少“,”或“]”"]
     _, report = parse_indicators("default_province: 山西省\ndefault_province: 河北省\n", "data/indicators.yml")
     assert formatted(report) == ["data/indicators.yml:2:1: 错误: 重复的键“default_province”"]
 
