@@ -9,28 +9,11 @@ from pathlib import Path
 import click
 
 from .config import Settings
-from .errors import ContentError, JianbaoError, Level, Report
+from .console import fail, print_report
+from .errors import JianbaoError, Level
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 project_option = click.option("--project", "project", type=click.Path(file_okay=False, path_type=Path), default=".", show_default=True, help="项目目录（含 content/、data/、mkdocs.yml）")
-
-
-def print_report(report: Report, notes: bool = True) -> None:
-    """Every problem, one per line, then the count (stderr); notes only if asked."""
-    for problem in report.sorted():
-        if notes or problem.level > Level.NOTE:
-            click.echo(problem.format(), err=True)
-    if report.problems:
-        click.echo(report.summary(), err=True)
-
-
-def fail(exc: JianbaoError) -> None:
-    if isinstance(exc, ContentError):
-        print_report(exc.report)
-        click.echo("失败：内容或数据有错误，未写入任何文件。", err=True)
-    else:
-        click.echo(f"错误：{exc}", err=True)
-    sys.exit(exc.exit_code)
 
 
 @click.group(context_settings=CONTEXT)
@@ -180,6 +163,8 @@ def import_(project: Path, files: tuple[Path, ...], series: str | None, force: b
     for line in summary_lines(result):
         click.echo(line)
     print_report(result.report)
+    for masthead, lines in result.series_hints.items():
+        click.echo(f"报头“{masthead}”的系列，可加入 content/series.yml：\n{lines}", err=True, nl=False)
     if result.report.has_errors:
         click.echo("失败：部分文件未导入，原因见上。", err=True)
         sys.exit(1)
