@@ -21,6 +21,8 @@ class Settings:
     # `jianbao serve` after a change of content/ or data/ only: MkDocs rebuilds in place only the pages
     # whose Markdown changed (when the set of pages is the same as the previous build's).
     dirty: bool = False
+    # `jianbao serve`: generated Markdown in build/preview-docs, never the folders `jianbao build` uses.
+    preview: bool = False
 
     @classmethod
     def create(cls, project: Path | str = ".", site_dir: Path | str | None = None, **flags: bool | int | None) -> Settings:
@@ -36,6 +38,8 @@ class Settings:
     @property
     def docs_dir(self) -> Path:
         """Generated Markdown; the offline variant (other links) has its own, so neither is rewritten in full."""
+        if self.preview:
+            return self.build_dir / "preview-docs"
         return self.build_dir / ("docs-offline" if self.offline else "docs")
 
     @property

@@ -173,12 +173,16 @@ def run_mkdocs(config_file: Path, *, strict: bool = False, dirty: bool = False) 
     try:
         config = load_config(config_file=str(config_file), strict=strict)
         site_dir = Path(config.site_dir)
-        previous = read_search_docs(site_dir) if dirty else None
+        indexed = read_search_docs(site_dir) if dirty else None
         mkdocs_build(config, dirty=dirty)
-        compact_search_index(site_dir, config_file.parent / "cache", previous=previous)
+        compact_search_index(site_dir, config_file.parent / "cache", previous=indexed)
     except MkDocsException as exc:
         raise UsageError(f"MkDocs 构建失败：{exc}") from exc
     finally:
         logger.removeHandler(handler)
         logger.propagate = previous
-    return handler.messages
+    # A dirty build is what `jianbao serve` asked for: MkDocs' English caution about it is no problem to report.
+    return [m for m in handler.messages if not (dirty and m.startswith(DIRTY_CAUTION))]
+
+
+DIRTY_CAUTION = "A 'dirty' build is being performed"
