@@ -121,19 +121,20 @@ def new_case(project: Path, case_id: str) -> None:
 
 @main.command()
 @project_option
-@click.option("--year", type=int, help="只归档这一年的简报（案例、模式、地区页全部保留）")
+@click.option("--year", type=int, help="网站只收这一年的简报（案例、模式、地区页全部保留；源文件总是全部收入）")
 @click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="输出的 .zip 文件")
 def archive(project: Path, year: int | None, output: Path) -> None:
-    """生成离线归档（file:// 可直接打开），附 MANIFEST.sha256 校验清单。"""
+    """生成离线归档：一个文件夹，含离线网站（file:// 可直接打开）、全部源文件、README.txt 和 MANIFEST.sha256。"""
     from .archive import archive as make_archive
 
     try:
-        result, count = make_archive(Settings.create(project, pdf=True), output.resolve(), year)
+        made = make_archive(Settings.create(project, pdf=True), output.resolve(), year)
     except JianbaoError as exc:
         fail(exc)
         return
-    print_report(result.report, notes=False)
-    click.echo(f"已归档 {count} 个文件 → {output}（解压后运行 sha256sum -c MANIFEST.sha256 校验）")
+    print_report(made.build.report, notes=False)
+    click.echo(f"已归档 {made.files} 个文件 → {output}（解压后得到文件夹 {made.folder}/，说明见其中的 README.txt；"
+               f"在其中运行 sha256sum -c MANIFEST.sha256 校验）")
 
 
 @main.command()
