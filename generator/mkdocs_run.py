@@ -36,6 +36,7 @@ def read_mkdocs_yml(path: Path) -> dict[str, Any]:
 
 
 IFRAME_WORKER_SHIM = "assets/javascripts/iframe-worker-shim.js"
+FILE_URL_SCRIPT = "assets/javascripts/file-url.js"
 
 
 def find_iframe_worker(settings: Settings) -> Path:
@@ -66,6 +67,8 @@ def build_config(settings: Settings, site_dir: Path) -> dict[str, Any]:
         theme["custom_dir"] = str(overrides)
     config["plugins"] = _plugins(config.get("plugins"), settings)
     config["markdown_extensions"] = _extensions(config.get("markdown_extensions"))
+    if not settings.offline:  # opened from a file anyway: links get their index.html, a note says to use --offline
+        config["extra_javascript"] = [*(config.get("extra_javascript") or []), FILE_URL_SCRIPT]
     if settings.offline:
         # Material's offline plugin would load this shim from a CDN; ours is a local copy.
         extra = config.setdefault("extra", {})
