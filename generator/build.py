@@ -29,6 +29,7 @@ from .data import Data, load_data
 from .figures import Figures, check_charts, check_figures, check_highlights
 from .indicators import indicators_csv
 from .printing import pdf_available, write_issue_files
+from .provenance import check_coverage
 from .pages import VEGA_BUNDLE, ChartMaker, RenderOptions, default_templates, make_env, render_pages
 from .site import Site, compute_site
 from .validate import validate_project
@@ -68,6 +69,7 @@ def check(settings: Settings, progress: Progress = lambda stage: None) -> Checke
     check_figures(project, figures, report)
     check_highlights(project, data, report)
     check_charts(project, data, report, settings.cache_dir / "charts")  # scale: reads cached chart specs
+    check_coverage(data, report)  # 提示 where the villages or sub-regions with data change between years
     if report.has_errors or (settings.strict and report.count(Level.WARNING)):
         raise ContentError(report)
     site = compute_site(project, totals, data, drafts=settings.drafts, year=settings.year)

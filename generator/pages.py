@@ -24,6 +24,7 @@ from .data import Data
 from .figures import Figures
 from .models import ChartDecl
 from .pagecache import PageCache, common_fingerprint
+from .provenance import Provenance
 from .search import ENTRIES as SEARCH_ENTRIES, read_terms, search_entries
 from .site import CASE_LIST_LIMIT, CASES_INDEX_LIMIT, Site
 
@@ -183,6 +184,7 @@ def make_env(project_templates: Path | None, options: RenderOptions, figures: Fi
         extra=options.extra,
         pdf=options.pdf,
         chart=charts or ChartMaker(Data(), None),
+        provenance=Provenance(figures.data if figures else (charts.data if charts else Data())),  # 示例数据, coverage notes
     )
     return env
 
