@@ -204,3 +204,18 @@ def test_busy_port_is_a_usage_error_before_any_build(mini, default):
     assert result.exit_code == 2, result.output
     assert result.output == f"错误：端口 {port} 已被占用（可能已有一个 jianbao serve 在运行）：请关闭占用它的程序，或用 --port 换一个端口，如 --port {port + 1}\n"
     assert not (mini / "site").exists() and not (mini / "build").exists()
+
+
+@pytest.mark.parametrize("port, message", [
+    (70000, "端口 70000 无效：端口应在 1 到 65535 之间，请用 --port 指定"),
+    (-1, "端口 -1 无效：端口应在 1 到 65535 之间，请用 --port 指定"),
+])
+def test_invalid_port_is_a_usage_error(port, message):
+    import http.server
+
+    from generator.errors import UsageError
+    from generator.serve import bind
+
+    with pytest.raises(UsageError) as caught:
+        bind(port, http.server.BaseHTTPRequestHandler)
+    assert str(caught.value) == message and caught.value.exit_code == 2
