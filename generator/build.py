@@ -27,6 +27,7 @@ from .errors import ContentError, FileSystemError, Level, Report
 from .figures import Figures, check_charts, check_figures, check_highlights
 from .files import build_lock, recover_site, remove_path, remove_quietly, replace_dir, write_tree
 from .mkdocs_config import check_mkdocs_yml, read_assets, site_extra
+from .provenance import check_coverage
 from .site import Site, compute_site
 from .validate import validate_project
 
@@ -81,6 +82,7 @@ def check(settings: Settings, progress: Progress = lambda stage: None, cache: Bu
     check_figures(project, figures, report, cache)
     check_highlights(project, data, report)
     check_charts(project, data, report, settings.cache_dir / "charts", cache)  # scale: reads cached chart specs
+    check_coverage(data, report)  # 提示 where the villages or sub-regions with data change between years
     if report.has_errors or (settings.strict and report.count(Level.WARNING)):
         raise ContentError(report)
     site = compute_site(project, totals, data, drafts=settings.drafts, year=settings.year, cache=cache)

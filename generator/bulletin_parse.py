@@ -28,6 +28,8 @@ DISTRIBUTION = re.compile(r"^(发|送|报|抄送|抄报|增发|分送|主送|报
 PRINTED = re.compile(rf"^([^，。；,;]{{0,40}}?)\s*({DATE.pattern})\s*印\s*发\s*$")  # office, date
 COPIES = re.compile(r"\(\s*共印\s*(\d+)\s*份\s*\)")
 PAGE_NUMBER = re.compile(r"^[\s\-—–－―~～]*[0-9０-９]{1,3}[\s\-—–－―~～]*$|^第\s*\d+\s*页(\s*共\s*\d+\s*页)?$")
+RULE = re.compile(r"^[\s\-—–－―─━═_＿=＝~～·.。*＊]{3,}$")  # ──── ——— ___ : a printed rule, not text
+EDITOR = re.compile(r"^[(（]?\s*(?:本期)?责任编辑\s*[:：]\s*(.+?)\s*[)）]?$")
 BOLD = re.compile(r"\*\*(?=[^*\s])([^*\n]{1,80}?)(?<=[^*\s])\*\*")
 
 HEADINGS = (  # numbering styles, most to least prominent by convention
@@ -122,13 +124,15 @@ class Bulletin:
     kind: str
     date: dt.date
     issuer: str | None
-    classification: str | None
+    classification: list[str]  # every marking of the masthead, in order (内部资料, 注意保存)
     articles: list[Article]
     distribution: list[Recipients]
     printed_by: str | None
     printed_date: dt.date | None
     copies: int | None
     where: tuple[int, int]  # line and column of the 期号
+    editor: str | None = None  # （本期责任编辑：…）
+    masthead_line: int = 1
     notes: dict[str, list[Note]] = field(default_factory=dict)  # by issue field
     dropped: list[Note] = field(default_factory=list)  # lines not imported
 
@@ -190,6 +194,21 @@ def title_like(text: str) -> bool:
     return len(t) <= 40 and not any(c in SENTENCE_PUNCT for c in t)
 
 
+def title_line(text: str, following: str) -> bool:
+    """A title on a line of its own: title_like, or short with commas, no final punctuation, before body text.
+
+    «坚持规划引领，推动产业集聚发展» followed by a paragraph is a title; «县里成立工作专班，» (ends on a
+    comma) is not, nor is «充分挖掘梳理，古村等传统» followed by the short rest of its sentence.
+    """
+    t = plain(text)
+    if title_like(t):
+        return True
+    if not 0 < len(t) <= 30 or t[-1] in "，、," or any(c in t for c in "。；！？：;!?:…"):
+        return False
+    body = plain(following)
+    return all(len(part) >= 4 for part in re.split(r"[，,]", t)) and len(body) > len(t) and ends_sentence(body)
+
+
 def heading_of(text: str) -> tuple[str, int, str] | None:
     """(numbering style, number, text after the number) of a numbered paragraph."""
     bare = text[2:] if text.startswith("**") else text
@@ -242,18 +261,24 @@ def _continues(previous: str, line: Line, use_indent: bool, full: int | None) ->
         return False
     if ends_sentence(previous):
         return False
-    # A short line without punctuation is a title, unless it fills the printed line.
-    return not title_like(previous) or (full is not None and len(previous) >= full - 2)
+    # A short line without final punctuation is a title, unless it fills the printed line; without
+    # indents to tell paragraphs apart, one with commas (坚持规划引领，推动产业集聚发展) is one too.
+    titled = title_line(previous, line.text) if not use_indent else title_like(previous)
+    return not titled or (full is not None and len(previous) >= full - 2)
 
 
 # ---------------------------------------------------------------- the whole bulletin
 
 def parse_bulletin(lines: list[Line], *, rejoin: bool) -> Bulletin:
     """Lines of one bulletin → Bulletin; rejoin page-break splits for text from PDFs."""
-    lines = [l for l in lines if l.text.strip() and not PAGE_NUMBER.match(l.text.strip())]
+    lines = [l for l in lines if l.text.strip() and not PAGE_NUMBER.match(l.text.strip()) and not RULE.match(plain(l.text))]
     if not lines:
         raise BulletinError(1, 1, "文件为空，没有可导入的内容")
+    editor = _take_editor(lines)
+    lines = [l for l in lines if l is not editor]
     bulletin, body_start = _parse_header(lines)
+    if editor is not None:
+        bulletin.editor = EDITOR.match(half(plain(editor.text))).group(1).strip()  # type: ignore[union-attr]
     footer_start = _find_footer(lines, body_start)
     _parse_footer(lines[footer_start:], bulletin)
     body = lines[body_start:footer_start]
@@ -272,6 +297,11 @@ def parse_bulletin(lines: list[Line], *, rejoin: bool) -> Bulletin:
     return bulletin
 
 
+def _take_editor(lines: list[Line]) -> Line | None:
+    """The «（本期责任编辑：…）» line: the issue's editor, not a line of the text."""
+    return next((l for l in reversed(lines) if len(l.text) <= 40 and EDITOR.match(half(plain(l.text)))), None)
+
+
 def _parse_header(lines: list[Line]) -> tuple[Bulletin, int]:
     index = next((i for i, l in enumerate(lines[:HEADER_SCAN]) if _is_number_line(l.text)), None)
     if index is None:
@@ -285,7 +315,7 @@ def _parse_header(lines: list[Line]) -> tuple[Bulletin, int]:
     bulletin = Bulletin(
         masthead=[], number=cn_number(number_match.group(1)),
         total=cn_number(total_match.group(1)) if total_match else None,
-        kind="regular", date=None, issuer=None, classification=None,  # type: ignore[arg-type]
+        kind="regular", date=None, issuer=None, classification=[],  # type: ignore[arg-type]
         articles=[], distribution=[], printed_by=None, printed_date=None, copies=None,
         where=(number_line.line, number_line.column + text.find("第")),
     )
@@ -293,6 +323,8 @@ def _parse_header(lines: list[Line]) -> tuple[Bulletin, int]:
         bulletin.note("total", number_line.line, "原件没有总期号（总第 M 期），请补上或由上一期推算")
     masthead_lines = [l for l in lines[:index] if not _take_marking(l, bulletin)]
     reds = [l for l in masthead_lines if l.red]
+    if reds or masthead_lines:
+        bulletin.masthead_line = (reds or masthead_lines)[0].line
     for line in reds or masthead_lines:
         words = [w for w in re.split(r"\s+", plain(line.text).replace("增刊", " ").replace("专刊", " ")) if w]
         bulletin.masthead.extend(words)
@@ -306,12 +338,15 @@ def _is_number_line(text: str) -> bool:
 
 
 def _take_marking(line: Line, bulletin: Bulletin) -> bool:
-    """A 密级 or 内部资料 marking: remember it, and say the line is used up."""
+    """密级 and 内部资料 markings: remember every one (a line may hold two), and say the line is used up."""
     text = re.sub(r"\s+", " ", plain(line.text))
-    if CLASSIFICATION.match(half(text)) and len(text) <= 20:
-        bulletin.classification = text.strip("（）() ")
-        return True
-    return False
+    if not (CLASSIFICATION.match(half(text)) and len(text) <= 20):
+        return False
+    for part in text.split(" "):
+        marking = part.strip("（）() ")
+        if marking and marking not in bulletin.classification:
+            bulletin.classification.append(marking)
+    return True
 
 
 def _set_kind(text: str, bulletin: Bulletin) -> None:
@@ -424,11 +459,25 @@ def _flush(pending: Line | None, bulletin: Bulletin) -> None:
         bulletin.dropped.append(Note(pending.line, f"报尾中的这一行未能识别，未导入：“{plain(pending.text)[:40]}”"))
 
 
+_OPEN, _CLOSE = "（(【〔[《“‘", "）)】〕]》”’"
+
+
 def split_recipients(text: str) -> list[str]:
-    """Split on ； when present (省委、省政府分管领导 stays one), else on 、 or ，."""
+    """Split on ， and ； (a final 。 dropped), never on 、 (省委、省政府领导 is one), never inside brackets."""
     text = text.strip().rstrip("。.").strip()
-    separators = r"[；;]" if re.search(r"[；;]", text) else r"[、，,]"
-    return [part.strip() for part in re.split(separators, text) if part.strip()]
+    parts, current, depth = [], [], 0
+    for char in text:
+        if char in _OPEN:
+            depth += 1
+        elif char in _CLOSE and depth:
+            depth -= 1
+        if char in "，,；;" and depth == 0:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    parts.append("".join(current))
+    return [part.strip() for part in parts if part.strip()]
 
 
 # ---------------------------------------------------------------- articles
@@ -439,7 +488,7 @@ def _parse_articles(title: list[Line], body: list[Line], has_layout: bool, first
     index = 0
     while index < len(body):
         line = body[index]
-        if groups[-1][1] and index + 1 < len(body) and _is_title(line, has_layout, first=False):
+        if groups[-1][1] and index + 1 < len(body) and _is_title(line, has_layout, first=False, following=body[index + 1]):
             title, index = _take_title(body, index, has_layout, None)
             groups.append((title, []))
             continue
@@ -458,7 +507,7 @@ def _take_title(body: list[Line], index: int, has_layout: bool, full: int | None
     return title, index
 
 
-def _is_title(line: Line, has_layout: bool, first: bool) -> bool:
+def _is_title(line: Line, has_layout: bool, first: bool, following: Line | None = None) -> bool:
     """The first title is the line after the header; later ones must look like titles."""
     text = plain(line.text)
     if heading_of(line.text) or ends_sentence(text) or len(text) > TITLE_MAX:
@@ -467,7 +516,7 @@ def _is_title(line: Line, has_layout: bool, first: bool) -> bool:
         return True
     if has_layout:
         return line.centered
-    return title_like(text) and len(text) >= 6 and not text.startswith(("（", "("))
+    return title_line(text, following.text if following else "") and len(text) >= 6 and not text.startswith(("（", "("))
 
 
 def _continues_title(previous: Line, line: Line, has_layout: bool, full: int | None) -> bool:

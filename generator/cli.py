@@ -10,29 +10,12 @@ import click
 
 from .clickzh import VERSION_TEXT, ChoiceType, DateType, IntType, ZhGroup, option
 from .config import Settings
-from .errors import ContentError, JianbaoError, Level, Report
+from .console import fail, print_report
+from .errors import JianbaoError, Level
 from .urls import KIND_NAMES
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 project_option = option("--project", "project", type=click.Path(file_okay=False, path_type=Path), metavar="DIR", default=".", show_default=True, help="项目目录（含 content/、data/、mkdocs.yml）")
-
-
-def print_report(report: Report, notes: bool = True) -> None:
-    """Every problem, one per line, then the count (stderr); notes only if asked."""
-    for problem in report.sorted():
-        if notes or problem.level > Level.NOTE:
-            click.echo(problem.format(), err=True)
-    if report.problems:
-        click.echo(report.summary(), err=True)
-
-
-def fail(exc: JianbaoError) -> None:
-    if isinstance(exc, ContentError):
-        print_report(exc.report)
-        click.echo("失败：内容或数据有错误，未写入任何文件。", err=True)
-    else:
-        click.echo(f"错误：{exc}", err=True)
-    sys.exit(exc.exit_code)
 
 
 @click.group(cls=ZhGroup, context_settings=CONTEXT)
@@ -168,19 +151,20 @@ def new_model(project: Path, model_id: str) -> None:
 
 @main.command()
 @project_option
-@option("--year", type=IntType(), help="只归档这一年的简报（案例、模式、地区页全部保留）")
+@option("--year", type=IntType(), help="网站只收这一年的简报（案例、模式、地区页全部保留；源文件总是全部收入）")
 @option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.zip", required=True, help="输出的 .zip 文件")
 def archive(project: Path, year: int | None, output: Path) -> None:
-    """生成离线归档（file:// 可直接打开），附 MANIFEST.sha256 校验清单。"""
+    """生成离线归档：一个文件夹，含离线网站（file:// 可直接打开）、全部源文件、README.txt 和 MANIFEST.sha256。"""
     from .archive import archive as make_archive
 
     try:
-        result, count = make_archive(Settings.create(project, pdf=True), output.resolve(), year)
+        made = make_archive(Settings.create(project, pdf=True), output.resolve(), year)
     except JianbaoError as exc:
         fail(exc)
         return
-    print_report(result.report, notes=False)
-    click.echo(f"已归档 {count} 个文件 → {output}（解压后运行 sha256sum -c MANIFEST.sha256 校验）")
+    print_report(made.build.report, notes=False)
+    click.echo(f"已归档 {made.files} 个文件 → {output}（解压后得到文件夹 {made.folder}/，说明见其中的 README.txt；"
+               f"在其中运行 sha256sum -c MANIFEST.sha256 校验）")
 
 
 @main.command()
@@ -210,6 +194,8 @@ def import_(project: Path, files: tuple[Path, ...], series: str | None, force: b
     for line in summary_lines(result):
         click.echo(line)
     print_report(result.report)
+    for masthead, lines in result.series_hints.items():
+        click.echo(f"报头“{masthead}”的系列，可加入 content/series.yml：\n{lines}", err=True, nl=False)
     if result.report.has_errors:
         click.echo("失败：部分文件未导入，原因见上。", err=True)
         sys.exit(1)

@@ -28,6 +28,8 @@ class Settings:
     source_date_epoch: int | None = None
     # JIANBAO_CACHE_DIR: one cache folder shared between projects (tests, benchmarks); else build/cache.
     shared_cache_dir: Path | None = None
+    # `jianbao serve`: generated Markdown in build/preview-docs, never the folders `jianbao build` uses.
+    preview: bool = False
 
     @classmethod
     def create(cls, project: Path | str = ".", site_dir: Path | str | None = None, *,
@@ -50,6 +52,8 @@ class Settings:
     @property
     def docs_dir(self) -> Path:
         """Generated Markdown; the offline variant (other links) has its own, so neither is rewritten in full."""
+        if self.preview:
+            return self.build_dir / "preview-docs"
         return self.build_dir / ("docs-offline" if self.offline else "docs")
 
     @property

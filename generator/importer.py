@@ -60,6 +60,7 @@ class ImportResult:
     imported: list[ImportedIssue] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+    series_hints: dict[str, str] = field(default_factory=dict)  # masthead → lines for content/series.yml
 
     @property
     def uncertain(self) -> list[str]:
@@ -133,7 +134,7 @@ def _import_one(path: Path, shown: str, archive: _Archive, series_id: str | None
     except BulletinError as exc:
         report.error(shown, exc.line, exc.column, exc.message)
         return None
-    series = _resolve_series(bulletin, archive.series, series_id, shown, report)
+    series = _resolve_series(bulletin, archive.series, series_id, shown, result)
     if series is None:
         return None
     documents = build_documents(bulletin, series, archive, path.name)
@@ -345,19 +346,29 @@ def source_label(bulletin: Bulletin, series: Series) -> str:
     return f"{series.name} {bulletin.date.year}年{kind}第{bulletin.number}期{total}"
 
 
+def issue_path(series_id: str, year: int, slug: str, *, several_series: bool) -> str:
+    """Where an issue file goes (SPEC §3.2): under its series' folder when the project has several series.
+
+    The same rule as `jianbao new issue`; when the loader's own helper for it lands, call that instead.
+    """
+    if several_series:
+        return f"content/briefings/{series_id}/{year}/{slug}.yml"
+    return f"content/briefings/{year}/{slug}.yml"
+
+
 def build_documents(bulletin: Bulletin, series: Series, archive: _Archive, source: str) -> list[Document]:
     """The case files (if any), then the issue file, last."""
     year = bulletin.date.year
     slug = issue_slug(Issue.model_construct(kind=bulletin.kind, number=bulletin.number))
     label = source_label(bulletin, series)
-    issue = Document(f"content/briefings/{year}/{slug}.yml", {}, header=[label, f"由 jianbao import 从 {source} 导入；标有“待确认”的地方请对照原件核对"])
+    issue = Document(issue_path(series.id, year, slug, several_series=len(archive.series) > 1), {}, header=[label, f"由 jianbao import 从 {source} 导入；标有“待确认”的地方请对照原件核对"])
     data = issue.data
     data.update(series=series.id, year=year, number=bulletin.number)
     if bulletin.total is not None:
         data["total"] = bulletin.total
     data.update(kind=bulletin.kind, date=bulletin.date)
-    if bulletin.classification:
-        data["classification"] = bulletin.classification
+    if bulletin.classification:  # one marking as a string, several as a list (SPEC §3.2)
+        data["classification"] = bulletin.classification[0] if len(bulletin.classification) == 1 else list(bulletin.classification)
     data["draft"] = False
     data["articles"] = []
     documents = []
@@ -379,7 +390,7 @@ def build_documents(bulletin: Bulletin, series: Series, archive: _Archive, sourc
         documents.append(case_document(article, case_id, bulletin, series, archive.models, label, source))
     if bulletin.distribution:
         data["distribution"] = [{"label": r.label, "to": r.to} for r in bulletin.distribution]
-    for key in ("printed_by", "printed_date", "copies"):
+    for key in ("printed_by", "printed_date", "copies", "editor"):
         if getattr(bulletin, key) is not None:
             data[key] = getattr(bulletin, key)
     if bulletin.issuer and re.sub(r"\s", "", bulletin.issuer) != series.issuer:
@@ -476,24 +487,46 @@ def _same_title(title: str, cases: dict[str, str]) -> str | None:
     return next((case_id for case_id, existing in cases.items() if re.sub(r"\s", "", existing) == compact), None)
 
 
-def _resolve_series(bulletin: Bulletin, series: list[Series], wanted: str | None, shown: str, report: Report) -> Series | None:
-    """The series named by --series, else the one whose name or masthead is printed."""
+def _resolve_series(bulletin: Bulletin, series: list[Series], wanted: str | None, shown: str, result: ImportResult) -> Series | None:
+    """The series named by --series, else the one whose name or masthead is printed; else stop (SPEC §7)."""
+    report = result.report
     printed = re.sub(r"\s", "", "".join(bulletin.masthead))
     matches = [s for s in series if printed and printed in (re.sub(r"\s", "", s.name), re.sub(r"\s", "", "".join(s.masthead)))]
-    line, column = bulletin.where
+    line = bulletin.masthead_line
     if wanted:
         chosen = next(s for s in series if s.id == wanted)
-        if printed and chosen not in matches:
-            report.warning(shown, 1, 1, f"报头“{printed}”与简报系列 {chosen.id}（{chosen.name}）不一致，按 --series 导入")
+        if chosen not in matches:
+            report.warning(shown, line, 1, f"报头“{printed or '（无）'}”与简报系列 {chosen.id}（{chosen.name}）不一致，按 --series {chosen.id} 导入")
         return chosen
     if matches:
         return matches[0]
-    if len(series) == 1:
-        bulletin.note("series", 1, f"报头“{printed or '（无）'}”与 content/series.yml 中的系列名称不一致，按唯一的系列 {series[0].id} 导入")
-        return series[0]
     known = "、".join(f"{s.id}（{s.name}）" for s in series)
-    report.error(shown, 1, 1, f"无法确定简报系列：报头为“{printed or '（无）'}”，与已有系列（{known}）都不一致，请用 --series 指定")
+    if not printed:
+        report.error(shown, line, 1, f"找不到报头（期号行之前没有简报名称），无法确定简报系列，未导入：请用 --series ID 指定（已有：{known}）")
+        return None
+    report.error(shown, line, 1, f"报头“{printed}”与 content/series.yml 中的简报系列（{known}）都不一致，未导入："
+                                 f"请把下面列出的几行加入 content/series.yml 后再导入；若它确属已有系列（如机构改名前的旧报头），用 --series ID 指定")
+    if printed not in result.series_hints:
+        result.series_hints[printed] = series_snippet(bulletin, {s.id for s in series})
     return None
+
+
+def series_snippet(bulletin: Bulletin, taken: set[str]) -> str:
+    """The lines of content/series.yml for a series not there yet, filled in from the bulletin."""
+    words = [w for w in bulletin.masthead if w]
+    name = "".join(words)
+    masthead = words if len(words) <= 3 else [name]
+    number = next(n for n in range(2, len(taken) + 3) if f"series-{n}" not in taken)
+    data: dict[str, Any] = {"id": f"series-{number}", "name": name, "masthead": masthead}
+    data["issuer"] = re.sub(r"\s+", "", bulletin.issuer or "") or bulletin.printed_by or name
+    if bulletin.printed_by:
+        data["printed_by"] = bulletin.printed_by
+    if bulletin.distribution:
+        data["distribution"] = [{"label": r.label, "to": r.to} for r in bulletin.distribution]
+    Series.model_validate(data)  # what we suggest must load
+    out = [f"# {name}：把 id 改为简短的标识（小写字母、数字和连字符，如拼音缩写），核对编印单位和报尾"]
+    _mapping(data, (), 2, out, {}, first_prefix="- ")
+    return "\n".join(out) + "\n"
 
 
 # ---------------------------------------------------------------- checks before writing

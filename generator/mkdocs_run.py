@@ -44,6 +44,8 @@ def build_config(settings: Settings, project_config: dict[str, Any], site_dir: P
     config["markdown_extensions"] = _extensions(config.get("markdown_extensions"))
     config["extra_javascript"] = _with(config.get("extra_javascript"), SEARCH_SCRIPT)
     config["extra_css"] = _with(config.get("extra_css"), SEARCH_STYLES)
+    if not settings.offline:  # opened from a file anyway: links get their index.html, a note says to use --offline
+        config["extra_javascript"] = [*config["extra_javascript"], FILE_URL_SCRIPT]
     return config
 
 
@@ -66,6 +68,7 @@ def _extensions(extensions: Any) -> list[Any]:
 
 # Both engines turn their own search on unless told: Zensical even when no plugin is listed.
 SEARCH_OFF = {"search": {"enabled": False}}
+FILE_URL_SCRIPT = "assets/javascripts/file-url.js"  # a plain build opened from a file: says to use --offline
 
 
 def _plugins(plugins: Any) -> list[Any]:
@@ -149,4 +152,8 @@ def _run_mkdocs(config_file: Path, *, strict: bool, dirty: bool) -> list[str]:
     finally:
         logger.removeHandler(handler)
         logger.propagate = propagate
-    return handler.messages
+    # A dirty build is what `jianbao serve` asked for: MkDocs' English caution about it is no problem to report.
+    return [m for m in handler.messages if not (dirty and m.startswith(DIRTY_CAUTION))]
+
+
+DIRTY_CAUTION = "A 'dirty' build is being performed"

@@ -221,7 +221,7 @@ class Issue(Strict):
     total: int | None = Field(None, ge=1, description="总期号：总第 M 期，不随年度重置；可由上一期推算时可省略")
     kind: Literal["regular", "supplement", "special"] = Field("regular", description="regular 正刊、supplement 增刊、special 专刊，各自编号")
     date: dt.date = Field(description="编印日期，如 2023-03-31")
-    classification: str | None = Field(None, description="可选：左上角的标记，如 内部资料")
+    classification: str | list[str] | None = Field(None, description="可选：左上角的标记，如 内部资料；几个标记写作列表，如 [内部资料, 注意保存]")
     draft: bool = Field(False, description="草稿：仅在 --drafts 时构建")
     articles: list[Article] = Field(min_length=1, description="文章：引用案例（case: id）或直接写正文（title + body）")
     charts: list[ChartDecl] = Field(default_factory=list, description="可选：附加图表")
@@ -229,6 +229,14 @@ class Issue(Strict):
     printed_by: str | None = Field(None, description="印发单位，缺省用系列的默认值")
     printed_date: dt.date | None = Field(None, description="印发日期，缺省同编印日期")
     copies: int | None = Field(None, ge=1, description="可选：共印份数")
+    editor: str | None = Field(None, min_length=1, description="可选：本期责任编辑，印在最后一篇文章之后、报尾之上：（本期责任编辑：李某某）")
+
+    @property
+    def markings(self) -> list[str]:
+        """The markings printed top left, in order (classification as a list)."""
+        if self.classification is None:
+            return []
+        return [self.classification] if isinstance(self.classification, str) else list(self.classification)
 
 
 class ModelItem(Strict):

@@ -24,6 +24,7 @@ from .models import ChartDecl
 from .buildcache import BuildCache, Memo
 from .files import write_cache_file
 from .pagecache import PageCache, common_fingerprint
+from .provenance import Provenance
 from .site import CASE_LIST_LIMIT, CASES_INDEX_LIMIT, Site
 from .templates_dir import default_templates
 
@@ -194,6 +195,7 @@ def make_render_context(project_templates: Path | None, options: RenderOptions, 
         extra=options.extra,
         pdf=options.pdf,
         chart=charts,
+        provenance=Provenance(figures.data if figures else charts.data),  # 示例数据, coverage notes
     )
     pending = charts.renderer.pending if charts.renderer is not None and charts.renderer.pending is not None else {}
     return RenderContext(env, options, cache, charts, store, page_cache, pending)

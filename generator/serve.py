@@ -1,4 +1,8 @@
-"""`jianbao serve`: build, serve site/ on 127.0.0.1, rebuild when sources change.
+"""`jianbao serve`: build a preview, serve it on 127.0.0.1, rebuild when sources change.
+
+The preview has folders of its own (build/preview-docs, build/preview-site): site/ only
+ever holds the output of a complete `jianbao build`, PDFs included. Drafts are shown,
+marked 草稿. The port is taken before anything is built, so a busy port changes nothing.
 
 The browser reloads by itself: served HTML gets a small polling script injected
 on the fly (never written to site/), which asks /__jianbao/version and reloads
@@ -7,10 +11,10 @@ when a rebuild finished.
 
 from __future__ import annotations
 
+import errno
 import functools
 import http.server
 import threading
-import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -18,7 +22,8 @@ import click
 
 from .buildcache import BuildCache
 from .config import Settings
-from .errors import JianbaoError
+from .console import print_error, print_report
+from .errors import JianbaoError, UsageError
 
 WATCHED = ("content", "data", "site_templates", "mkdocs.yml")
 RELOAD_SCRIPT = b"""<script>(function(){var v=null;setInterval(function(){fetch('/__jianbao/version').then(function(r){return r.text()}).then(function(t){if(v!==null&&t!==v)location.reload();v=t}).catch(function(){})},1000)})();</script>"""
@@ -71,18 +76,33 @@ def _handler(site_dir: Path, state: _State) -> type[http.server.SimpleHTTPReques
     return functools.partial(Handler, directory=str(site_dir))  # type: ignore[return-value]
 
 
+def preview_settings(settings: Settings) -> Settings:
+    """The settings of a preview build: own folders under build/, drafts shown, no PDF."""
+    return replace(settings, site_dir=settings.build_dir / "preview-site", preview=True, drafts=True, pdf=False, dirty=False)
+
+
+def bind(port: int, handler: type[http.server.BaseHTTPRequestHandler]) -> http.server.ThreadingHTTPServer:
+    """Listen on 127.0.0.1:port, or say in Chinese why not (UsageError, exit 2)."""
+    try:
+        return http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    except OverflowError:
+        raise UsageError(f"端口 {port} 无效：端口应在 1 到 65535 之间，请用 --port 指定") from None
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise UsageError(f"端口 {port} 已被占用（可能已有一个 jianbao serve 在运行）：请关闭占用它的程序，或用 --port 换一个端口，如 --port {port + 1 if port < 65535 else 8001}") from None
+        if exc.errno == errno.EACCES:
+            raise UsageError(f"没有权限监听端口 {port}（1024 以下的端口需要管理员权限）：请用 --port 换一个端口，如 --port 8000") from None
+        raise UsageError(f"无法监听端口 {port}：{exc.strerror or exc}；请用 --port 换一个端口") from None
+
+
 def rebuild(settings: Settings, cache: BuildCache) -> bool:
-    """One build; problems are printed, the previous site stays on failure."""
+    """One build; problems are printed, the previous preview stays on failure."""
     from .build import build
-    from .cli import fail, print_report
 
     try:
         result = build(settings, cache=cache)
     except JianbaoError as exc:
-        try:
-            fail(exc)
-        except SystemExit:
-            pass
+        print_error(exc)
         return False
     print_report(result.report)
     how = "，MkDocs 只重建了改动的页面" if result.dirty else ""
@@ -100,18 +120,24 @@ def _only_content(settings: Settings, changed: set[str]) -> bool:
 
 
 def serve(settings: Settings, port: int, *, poll: float = 1.0, stop: threading.Event | None = None) -> None:
-    """Serve until interrupted (or until stop is set, for tests)."""
-    settings = Settings(**{**settings.__dict__, "pdf": False})
+    """Serve until interrupted (or until stop is set, for tests); UsageError when the port is not free."""
+    settings = preview_settings(settings)
     state = _State()
+    server = bind(port, _handler(settings.site_dir, state))  # first: a busy port stops before any build
+    try:
+        _serve(settings, server, state, poll, stop or threading.Event())
+    finally:
+        server.server_close()
+
+
+def _serve(settings: Settings, server: http.server.ThreadingHTTPServer, state: _State, poll: float, stop: threading.Event) -> None:
     cache = BuildCache()  # what the rebuilds of this process share
     stamps = snapshot(settings)  # before the first build: an edit made while it runs triggers another
     rebuild(settings, cache)
     settings.site_dir.mkdir(parents=True, exist_ok=True)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), _handler(settings.site_dir, state))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    click.echo(f"预览地址：http://127.0.0.1:{server.server_address[1]}/  （Ctrl+C 停止）")
-    stop = stop or threading.Event()
+    click.echo(f"预览地址：http://127.0.0.1:{server.server_address[1]}/  （含草稿；Ctrl+C 停止）")
     try:
         while not stop.wait(poll):
             current = snapshot(settings)

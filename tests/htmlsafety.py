@@ -34,7 +34,7 @@ SAFE_SCHEMES = {"http", "https", "mailto"}
 # Our scripts: Material's bundle, vega-bundle.js, charts.js, search.js (all local files).
 OUR_SCRIPT_SOURCES = re.compile(
     r"^/?(?:\.\./|\./)*(?:[^:/?#]+/)*assets/javascripts/"
-    r"(?:bundle\.[0-9a-f]+\.min\.js|vega-bundle\.js|charts\.js|search\.js)$"
+    r"(?:bundle\.[0-9a-f]+\.min\.js|vega-bundle\.js|charts\.js|search\.js|file-url\.js)$"
 )
 # Material's own inline scripts, with the relative root path taken out.
 MATERIAL_INLINE = re.compile(r'new URL\("[./]*"')

@@ -16,7 +16,7 @@ from generator.config import Settings
 from generator.content import load_project
 from generator.errors import ContentError, Report
 from generator.numbering import derive_totals, expected_total, issue_path, next_numbers
-from generator.pages import RenderOptions, make_env, render_pages
+from generator.pages import RenderOptions, make_render_context, render_pages
 from generator.printing import render_standalone
 from generator.urls import RESERVED_CASE_IDS
 from generator.validate import validate_project
@@ -251,7 +251,7 @@ def test_first_total_of_a_year_is_derived_and_links_name_the_year(mini):
     views = {(v.issue.year, v.issue.number): v for v in checked.site.issues}
     assert views[(2025, 1)].number_line == "第 1 期（总第 12 期）"
     options = RenderOptions(extra={"site_name": "示例", "site_url": "", "home_title": "示例"})
-    pages = render_pages(checked.site, make_env(settings.templates_dir, options), options)
+    pages = render_pages(checked.site, make_render_context(settings.templates_dir, options))
     assert "下一期（2025 年第 1 期（总第 12 期））→" in pages["briefings/demo/2024/002/index.md"]
     assert "← 上一期（2024 年第 2 期（总第 11 期））" in pages["briefings/demo/2025/001/index.md"]
     assert "下一期（第 2 期（总第 11 期））→" in pages["briefings/demo/2024/001/index.md"]
@@ -383,8 +383,9 @@ def test_inline_article_sections_render_and_print_like_a_case(mini):
     settings = Settings.create(mini)
     checked = check_build(settings)
     options = RenderOptions(extra={"site_name": "示例", "site_url": "", "home_title": "示例"})
-    env = make_env(settings.templates_dir, options)
-    page = render_pages(checked.site, env, options)["briefings/demo/2024/003/index.md"]
+    context = make_render_context(settings.templates_dir, options)
+    env = context.env
+    page = render_pages(checked.site, context)["briefings/demo/2024/003/index.md"]
     view = next(v for v in checked.site.issues if v.issue.number == 3)
     printed = render_standalone(view, env)
     for text in (page, printed):

@@ -319,7 +319,89 @@ def test_short_article_stays_inline(tmp_path: Path) -> None:
     )]
 
 
-def test_unknown_series_masthead_needs_flag(tmp_path: Path) -> None:
+ZHEJIANG = """\
+内部资料
+注意保存
+浙江省农业农村厅 工作简报
+第 12 期（总第 345 期）
+浙江省农业农村厅办公室        2022年6月20日
+某某县扎实推进强村富民
+某某县深化“千万工程”，村级集体经济持续壮大，全县经营性收入50万元以上的村占比过半。
+坚持规划引领，推动产业集聚发展
+某某县以规划为引领，推动农业产业向园区集聚，全县建成现代农业园区十个。
+（本期责任编辑：张三）
+────────────────
+报：农业农村部，省委、省政府领导。
+送：各市、县（市、区）农业农村局；厅机关各处室。
+________________
+浙江省农业农村厅办公室  2022年6月20日印发
+"""
+
+ZHEJIANG_SERIES = """\
+# 浙江省农业农村厅工作简报：把 id 改为简短的标识（小写字母、数字和连字符，如拼音缩写），核对编印单位和报尾
+- id: series-2
+  name: 浙江省农业农村厅工作简报
+  masthead: [浙江省农业农村厅, 工作简报]
+  issuer: 浙江省农业农村厅办公室
+  printed_by: 浙江省农业农村厅办公室
+  distribution:
+    - label: 报
+      to: [农业农村部, 省委、省政府领导]
+    - label: 送
+      to: [各市、县（市、区）农业农村局, 厅机关各处室]
+"""
+
+
+def test_masthead_of_no_series_stops_the_import(tmp_path: Path) -> None:
+    """A 浙江 bulletin in a project that has only the 山西 series: not filed under sxxczx (item 2)."""
+    root = fresh_project(tmp_path / "p")
+    source = tmp_path / "zj.txt"
+    source.write_text(ZHEJIANG, encoding="utf-8")
+    result = import_files([source], root, None, False)
+    assert errors(result.report) == [
+        f"{source.as_posix()}:3:1: 错误: 报头“浙江省农业农村厅工作简报”与 content/series.yml 中的简报系列（sxxczx（山西省乡村振兴简报））都不一致，未导入："
+        "请把下面列出的几行加入 content/series.yml 后再导入；若它确属已有系列（如机构改名前的旧报头），用 --series ID 指定"
+    ]
+    assert result.written == [] and not (root / "content/briefings").exists()
+    assert result.series_hints == {"浙江省农业农村厅工作简报": ZHEJIANG_SERIES}
+
+    # The lines, added as they are, make the import work: two series now, so the series' own folder.
+    with (root / "content/series.yml").open("a", encoding="utf-8") as handle:
+        handle.write(ZHEJIANG_SERIES)
+    again = import_files([source], root, None, False)
+    assert not errors(again.report), errors(again.report)
+    assert [p.relative_to(root).as_posix() for p in again.written] == ["content/briefings/series-2/2022/012.yml"]
+    text = (root / "content/briefings/series-2/2022/012.yml").read_text(encoding="utf-8")
+    assert "series: series-2\n" in text and "draft: false\n" in text
+
+
+def test_masthead_of_no_series_cli_prints_the_series_lines(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    root = fresh_project(tmp_path / "p")
+    source = tmp_path / "zj.txt"
+    source.write_text(ZHEJIANG, encoding="utf-8")
+    result = CliRunner().invoke(main, ["import", "--project", str(root), str(source)])
+    assert result.exit_code == 1, result.output
+    assert "报头“浙江省农业农村厅工作简报”的系列，可加入 content/series.yml：\n" + ZHEJIANG_SERIES in result.output
+    assert "Traceback" not in result.output
+
+
+def test_series_flag_imports_a_foreign_masthead_with_a_warning(tmp_path: Path) -> None:
+    root = fresh_project(tmp_path / "p")
+    source = tmp_path / "zj.txt"
+    source.write_text(ZHEJIANG, encoding="utf-8")
+    result = import_files([source], root, "sxxczx", False)
+    assert errors(result.report) == []
+    assert f"{source.as_posix()}:3:1: 警告: 报头“浙江省农业农村厅工作简报”与简报系列 sxxczx（山西省乡村振兴简报）不一致，按 --series sxxczx 导入" in [
+        p.format() for p in result.report.problems]
+    issue = loaded(root).issues[0].model
+    assert (issue.series, issue.draft, issue.year, issue.number) == ("sxxczx", False, 2022, 12)
+
+
+def test_several_series_unknown_masthead_and_series_folder(tmp_path: Path) -> None:
     root = fresh_project(tmp_path / "p")
     with (root / "content/series.yml").open("a", encoding="utf-8") as handle:
         handle.write("- id: other\n  name: 其他简报\n  masthead: [其他, 简报]\n  issuer: 其他局\n")
@@ -327,10 +409,74 @@ def test_unknown_series_masthead_needs_flag(tmp_path: Path) -> None:
     source.write_text(SHORT.replace("山西省乡村振兴 简报", "某某工作简报"), encoding="utf-8")
     result = import_files([source], root, None, False)
     assert errors(result.report) == [
-        f"{source.as_posix()}:1:1: 错误: 无法确定简报系列：报头为“某某工作简报”，与已有系列（sxxczx（山西省乡村振兴简报）、other（其他简报））都不一致，请用 --series 指定"
+        f"{source.as_posix()}:2:1: 错误: 报头“某某工作简报”与 content/series.yml 中的简报系列（sxxczx（山西省乡村振兴简报）、other（其他简报））都不一致，未导入："
+        "请把下面列出的几行加入 content/series.yml 后再导入；若它确属已有系列（如机构改名前的旧报头），用 --series ID 指定"
     ]
-    assert not errors(import_files([source], root, "other", False).report)
-    assert loaded(root).issues[0].model.series == "other"
+    assert "- id: series-2\n  name: 某某工作简报\n  masthead: [某某工作简报]\n  issuer: 山西省乡村振兴局\n" in result.series_hints["某某工作简报"]
+    forced = import_files([source], root, "other", False)
+    assert not errors(forced.report)
+    # Two series in the project: content/briefings/<series>/<year>/<NNN>.yml (SPEC §3.2).
+    assert [p.relative_to(root).as_posix() for p in forced.written] == ["content/briefings/other/2023/zk-002.yml"]
+    assert "series: other\n" in (root / "content/briefings/other/2023/zk-002.yml").read_text(encoding="utf-8")
+    # A matching masthead still goes into its own series' folder.
+    matching = tmp_path / "sx.txt"
+    matching.write_text(SHORT.replace("增刊第 2 期 ( 总第 9 期 )", "增刊第 3 期 ( 总第 10 期 )"), encoding="utf-8")
+    assert [p.relative_to(root).as_posix() for p in import_files([matching], root, None, False).written] == ["content/briefings/sxxczx/2023/zk-003.yml"]
+
+
+def test_no_masthead_needs_the_series_flag(tmp_path: Path) -> None:
+    root = fresh_project(tmp_path / "p")
+    source = tmp_path / "x.txt"
+    source.write_text(SHORT.replace("山西省乡村振兴 简报\n", ""), encoding="utf-8")
+    result = import_files([source], root, None, False)
+    assert errors(result.report) == [
+        f"{source.as_posix()}:1:1: 错误: 找不到报头（期号行之前没有简报名称），无法确定简报系列，未导入：请用 --series ID 指定（已有：sxxczx（山西省乡村振兴简报））"
+    ]
+
+
+def test_footer_rules_editor_markings_and_comma_title(tmp_path: Path) -> None:
+    """Items 17-19: recipients, rule lines, the editor line, every marking, a title with a comma."""
+    root = fresh_project(tmp_path / "p")
+    source = tmp_path / "zj.txt"
+    source.write_text(ZHEJIANG, encoding="utf-8")
+    assert not errors(import_files([source], root, "sxxczx", False).report)
+    issue = loaded(root).issues[0].model
+    assert issue.classification == ["内部资料", "注意保存"]
+    assert issue.editor == "张三"
+    assert [(d.label, d.to) for d in issue.distribution or []] == [
+        ("报", ["农业农村部", "省委、省政府领导"]),
+        ("送", ["各市、县（市、区）农业农村局", "厅机关各处室"]),
+    ]
+    assert issue.printed_by == "浙江省农业农村厅办公室"
+    assert issue.articles == [
+        TextArticle(title="某某县扎实推进强村富民", body="某某县深化“千万工程”，村级集体经济持续壮大，全县经营性收入50万元以上的村占比过半。"),
+        TextArticle(title="坚持规划引领，推动产业集聚发展", body="某某县以规划为引领，推动农业产业向园区集聚，全县建成现代农业园区十个。"),
+    ]
+    text = (root / "content/briefings/2022/012.yml").read_text(encoding="utf-8")
+    assert "classification: [内部资料, 注意保存]\n" in text and "editor: 张三\n" in text
+    assert "──" not in text and "__" not in text and "责任编辑" not in text
+    assert errors(check_project(root)) == []
+
+
+@pytest.mark.parametrize("rule", ["────────", "———", "___", "＿＿＿＿", "-----", "━━━━━━"])
+def test_rule_lines_are_dropped(rule: str) -> None:
+    text = SHORT.replace("发：各市县乡村振兴局。", f"{rule}\n发：各市县乡村振兴局。\n{rule}")
+    bulletin = parse_bulletin(lines_of(text), rejoin=True)
+    assert [(r.label, r.to) for r in bulletin.distribution] == [("发", ["各市县乡村振兴局"])]
+    assert bulletin.articles[-1].paragraphs[-1].endswith("统筹推进各项工作。")
+    assert bulletin.dropped == []
+
+
+@pytest.mark.parametrize("line", ["（本期责任编辑：李某某）", "(本期责任编辑: 李某某)", "责任编辑：李某某", "（本期责任编辑：李某某 ）"])
+def test_editor_line_forms(line: str) -> None:
+    bulletin = parse_bulletin(lines_of(SHORT.replace("\n发：", f"\n{line}\n发：")), rejoin=True)
+    assert bulletin.editor == "李某某"
+    assert not any("责任编辑" in p for a in bulletin.articles for p in a.paragraphs)
+
+
+def test_markings_on_one_line_are_all_kept() -> None:
+    bulletin = parse_bulletin(lines_of(SHORT.replace("内部资料", "内部资料  注意保存")), rejoin=True)
+    assert bulletin.classification == ["内部资料", "注意保存"]
 
 
 MULTI = """\
@@ -411,9 +557,16 @@ def test_chinese_numbers() -> None:
     assert [cn_number(t) for t in ("7", "七", "十", "十二", "三十一", "一百零七", "二〇二三")] == [7, 7, 10, 12, 31, 107, 2023]
 
 
-def test_recipients_split_on_semicolon_first() -> None:
-    assert split_recipients("省委、省政府分管领导；省直相关单位。") == ["省委、省政府分管领导", "省直相关单位"]
-    assert split_recipients("各市、县乡村振兴局") == ["各市", "县乡村振兴局"]
+@pytest.mark.parametrize(("text", "expected"), [
+    ("省委、省政府分管领导；省直相关单位。", ["省委、省政府分管领导", "省直相关单位"]),
+    ("各市、县乡村振兴局", ["各市、县乡村振兴局"]),
+    ("农业农村部，省委、省政府领导", ["农业农村部", "省委、省政府领导"]),
+    ("各市、县（市、区）农业农村局", ["各市、县（市、区）农业农村局"]),
+    ("各设区市农业农村局（含宁波，温州）；厅属各单位。", ["各设区市农业农村局（含宁波，温州）", "厅属各单位"]),
+    ("本厅领导,各处室;各直属单位.", ["本厅领导", "各处室", "各直属单位"]),
+])
+def test_recipients_split_on_commas_and_semicolons_only(text: str, expected: list[str]) -> None:
+    assert split_recipients(text) == expected
 
 
 def test_page_breaks_joined_real_breaks_kept() -> None:
