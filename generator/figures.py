@@ -17,6 +17,7 @@ from .content import Doc, Project
 from .data import Data
 from .errors import Report
 from .models import Case
+from .numbers import format_quantity
 from .yamlsrc import Loc, iter_strings
 
 MARKERS = ("{{", "{%", "{#")
@@ -31,15 +32,6 @@ class _LockedSandbox(ImmutableSandboxedEnvironment):
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         return False
-
-
-def format_figure(value: float, unit: str) -> str:
-    """74.0 % → 74.0%; 1942 个 → 1,942个; 12345.6 万元 → 12,345.6万元."""
-    if unit == "%":
-        return f"{value:.1f}%"
-    if float(value).is_integer():
-        return f"{int(value):,}{unit}"
-    return f"{value:,.2f}".rstrip("0").rstrip(".") + unit
 
 
 class Figures:
@@ -63,7 +55,7 @@ class Figures:
         value = self.data.value(indicator, region, year)
         if value is None or math.isnan(value):
             raise FigureError(f"没有 {region} {year} 年“{indicator}”的计算结果")
-        return format_figure(value, defs[indicator][1])
+        return format_quantity(value, defs[indicator][1], running_text=True)
 
     def expand(self, text: str) -> str:
         """Text with every {{ ind(...) }} replaced; raises FigureError."""

@@ -23,9 +23,12 @@ from .charts import ChartRenderer, ChartSpecs, chart_html, format_source_line, s
 from .data import Data
 from .figures import Figures
 from .models import ChartDecl
+from .numbers import format_number
+from .typography import cn_date, no_orphan, quote
 from .pagecache import PageCache, common_fingerprint
 from .search import ENTRIES as SEARCH_ENTRIES, read_terms, search_entries
-from .site import CASE_LIST_LIMIT, CASES_INDEX_LIMIT, Site
+from .facets import CASE_FACETS, CASES_JS, case_facets, facets_script
+from .site import CASE_LIST_LIMIT, CASES_INDEX_LIMIT, Site, paginate
 
 CN_DIGITS = "〇一二三四五六七八九"
 
@@ -106,7 +109,9 @@ class ChartMaker:
         sources = self.data.sources(decl.region) or ["data/villages"]
         years = self.data.years(decl.region)
         year = decl.year or (years[-1] if years else None)
-        label = ("示例数据：" if self.data.is_sample(decl.region) else "") + "；".join(sources)
+        label = "；".join(sources)
+        if self.data.is_sample(decl.region) and "示例数据" not in label:
+            label += "（示例数据）"
         return format_source_line(label, dt.date(year, 12, 31) if year else None)
 
 
@@ -116,12 +121,6 @@ def cn_number(n: int) -> str:
         return CN_DIGITS[n]
     tens, ones = divmod(n, 10)
     return (CN_DIGITS[tens] if tens > 1 else "") + "十" + (CN_DIGITS[ones] if ones else "")
-
-
-def cn_date(value: dt.date, spaced: bool = True) -> str:
-    if spaced:
-        return f"{value.year} 年 {value.month} 月 {value.day} 日"
-    return f"{value.year}年{value.month}月{value.day}日"
 
 
 # The escapers live in text.py (hand-written pages use them too); templates know them by these names.
@@ -172,9 +171,11 @@ def make_env(project_templates: Path | None, options: RenderOptions, figures: Fi
         md_escape=md_escape,
         cn_number=cn_number,
         cn_date=cn_date,
-        cn_date_compact=lambda value: cn_date(value, spaced=False),
+        cn_date_compact=cn_date,  # the same: dates are never spaced (kept for project templates)
+        quote=quote,
+        no_orphan=no_orphan,
         lead=texts.lead_phrase,
-        number=format_number,
+        number=lambda value, unit="": format_number(value, unit, running_text=True, as_written=True),
         yaml_str=yaml_str,
     )
     env.globals.update(
@@ -183,6 +184,8 @@ def make_env(project_templates: Path | None, options: RenderOptions, figures: Fi
         extra=options.extra,
         pdf=options.pdf,
         chart=charts or ChartMaker(Data(), None),
+        case_facets_js=CASE_FACETS,
+        cases_js=CASES_JS,
     )
     return env
 
@@ -267,15 +270,6 @@ def _markdown(text: str, inline: bool, store: MarkdownStore | None) -> Markup:
     return html
 
 
-def format_number(value: float | str) -> str:
-    """1942.0 → 1,942; 8.9 → 8.9; "*" stays."""
-    if isinstance(value, str):
-        return value
-    if float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
-
-
 def linker(page_path: str, offline: bool) -> Callable[[str], str]:
     """A function turning a site-root URL into a link relative to page_path."""
     here = posixpath.dirname(page_path)
@@ -335,10 +329,12 @@ def render_pages(site: Site, env: Environment, options: RenderOptions) -> dict[s
             render(f"briefings/{series_id}/{year}/index.md", "briefings_year.md.j2", series=views[0].series, year=year, issues=sorted(views, key=lambda v: (v.issue.kind, v.issue.number)))
     for view in site.issues:
         render(f"{view.url}index.md", "issue.md.j2", view=view)
-    render("cases/index.md", "cases.md.j2", current=None, cases=site.cases, limit=CASES_INDEX_LIMIT)
+    render("cases/index.md", "cases.md.j2", current=None, cases=site.cases, limit=CASES_INDEX_LIMIT, pager=None)
+    pages[CASE_FACETS] = facets_script(case_facets(site))
     for kind, filters in site.filters.items():
         for item in filters:
-            render(f"{item.url}index.md", "cases.md.j2", current=item, cases=item.cases, limit=None)
+            for pager, chunk in paginate(item.cases, item.url):
+                render(f"{pager.path}index.md", "cases.md.j2", current=item, cases=chunk, limit=None, pager=pager)
     for case in site.cases:
         render(f"{case.url}index.md", "case.md.j2", case=case)
     render("models/index.md", "models.md.j2")
