@@ -97,7 +97,11 @@
     var groups = root.querySelector(".jb-facet-groups");
     var status = root.querySelector(".jb-facet-status");
     var results = root.querySelector(".jb-facet-results");
-    var more = root.querySelector(".jb-facet-more");
+    // Buttons are made here: the page itself carries no form elements (tests/htmlsafety.py).
+    var more = element("button", "md-button jb-facet-more", "再显示 " + STEP + " 个");
+    more.type = "button";
+    more.hidden = true;
+    root.querySelector(".jb-facet-more-wrap").appendChild(more);
     var shown = STEP;
 
     function choose(kind, value) {
