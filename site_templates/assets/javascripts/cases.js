@@ -177,6 +177,7 @@
 
     more.addEventListener("click", function () { shown += STEP; render(); });
     window.addEventListener("hashchange", function () { shown = STEP; render(); });
+    window.addEventListener("popstate", function () { shown = STEP; render(); });  // back to the page without a selection
     var fallback = document.querySelector(".jb-static-list");
     if (fallback) fallback.hidden = true;
     root.hidden = false;
