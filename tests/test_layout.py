@@ -157,3 +157,10 @@ def test_region_table_numbers_are_padded_and_right_aligned(served_sample, page):
     rows = {row.locator("th").inner_text(): row.locator("td").all_inner_texts() for row in table.locator("tbody tr").all()}
     assert all(len(v.split(".")[1]) == 2 for v in rows["集体经济总收入中位数（万元）"] if v != "—")
     assert all(len(v.split(".")[1]) == 1 for v in rows["集体经济收入20万元以上的行政村占比（%）"] if v != "—")
+
+
+def test_missing_page_says_so_in_chinese(served_sample, page):
+    open_page(page, served_sample, "404.html")
+    assert page.locator("h1").first.inner_text() == "页面不存在"
+    assert "Not found" not in page.content()
+    assert page.locator("article a", has_text="返回首页").get_attribute("href") == "/."
