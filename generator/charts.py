@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import html
 import json
 import math
 import os

@@ -16,6 +16,9 @@ from .typography import cn_date
 
 CASE_FACETS = "cases/cases-data.js"
 CASES_JS = "assets/javascripts/cases.js"
+# A card's summary in the data is cut at this many characters: the data of 1,200 cases stays
+# a few hundred KB (the case page has the whole summary).
+SUMMARY_CHARS = 60
 
 
 def case_facets(site: Site) -> dict[str, Any]:
@@ -38,7 +41,7 @@ def case_facets(site: Site) -> dict[str, Any]:
                 "modelName": view.model.model.name if view.model else "",
                 "tags": sorted(set(view.case.tags)),
                 "year": str(view.year) if view.year else "",
-                "summary": view.case.summary,
+                "summary": _shorten(view.case.summary),
             }
             for view in site.cases
         ],
@@ -48,6 +51,10 @@ def case_facets(site: Site) -> dict[str, Any]:
 def facets_script(data: dict[str, Any]) -> str:
     """The data as a script that assigns it (escaped like JSON inside <script>: no `<`, `>`, `&`)."""
     return f"window.jianbaoCases = {script_json(data)};\n"
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= SUMMARY_CHARS else text[: SUMMARY_CHARS - 1] + "…"
 
 
 def _ancestors(path: str) -> list[str]:

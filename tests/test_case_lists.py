@@ -105,3 +105,10 @@ def test_facet_data_lists_every_case_and_regions_in_hierarchy_order(many):
     assert pages["cases/cases-data.js"] == facets_script(data)
     assert json.loads(pages["cases/cases-data.js"][len("window.jianbaoCases = "):-2]) == data
     assert '<script src="cases-data.js"></script>' in pages["cases/index.md"]
+
+
+def test_facet_data_cuts_long_summaries(many):
+    from generator.facets import SUMMARY_CHARS, _shorten
+
+    assert _shorten("甲" * SUMMARY_CHARS) == "甲" * SUMMARY_CHARS
+    assert _shorten("甲" * (SUMMARY_CHARS + 1)) == "甲" * (SUMMARY_CHARS - 1) + "…"
