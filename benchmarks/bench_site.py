@@ -259,7 +259,16 @@ def page_sizes(site: Path) -> dict:
         nav_links, nav_bytes = nav.count('class="md-nav__link'), len(nav.encode("utf-8"))
     biggest = max(pages) if pages else (0, site)
     total = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
+    # Case lists: the filter pages (50 cases a page), the cases index and the data its facets combine.
+    filters = [(p.stat().st_size, p) for kind in ("model", "region", "tag", "year") for p in (site / "cases" / kind).rglob("index.html")]
+    largest_filter = max(filters) if filters else (0, site)
+    data = site / "cases" / "cases-data.js"
     return {
+        "filter_pages": len(filters),
+        "filter_max": largest_filter[0],
+        "filter_max_path": str(largest_filter[1].relative_to(site)),
+        "cases_index": (site / "cases" / "index.html").stat().st_size if (site / "cases" / "index.html").is_file() else 0,
+        "cases_data": data.stat().st_size if data.is_file() else 0,
         "issue_pages": len(sizes),
         "issue_max": sizes[-1][0] if sizes else 0,
         "issue_max_path": str(largest_issue.relative_to(site)) if largest_issue else "",
@@ -393,6 +402,8 @@ def run(args: argparse.Namespace, work: Path, project: Path) -> None:
         f"{fmt_bytes(sizes['issue_max'])} ({sizes['issue_max_path']}), median {fmt_bytes(sizes['issue_median'])}; "
         f"its nav: {sizes['nav_links']} links, {fmt_bytes(sizes['nav_bytes'])}; largest page {fmt_bytes(sizes['page_max'])} "
         f"({sizes['page_max_path']})")
+    out(f"case lists: {sizes['filter_pages']} filter pages, largest {fmt_bytes(sizes['filter_max'])} ({sizes['filter_max_path']}); "
+        f"cases index {fmt_bytes(sizes['cases_index'])} + facet data {fmt_bytes(sizes['cases_data'])} (cases/cases-data.js)")
     search_files = [p for p in (site / "search").rglob("*.js")]
     out(f"search index: {fmt_bytes(sum(p.stat().st_size for p in search_files))} in {len(search_files)} files (jianbao's own, "
         f"benchmarks/bench_search.py gives its figures; the floor's Material index: {fmt_bytes(floor['index_bytes'])})")

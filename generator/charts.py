@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import html
 import json
 import math
 import re
@@ -37,6 +36,8 @@ from generator.buildcache import BuildCache
 from generator.errors import JianbaoError
 from generator.files import write_cache_file
 from generator.models import ChartDecl
+from generator.numbers import format_quantity
+from generator.typography import no_orphan
 
 # Families tried in order; the first one installed wins, in vl-convert and in browsers.
 CJK_FONT_FAMILIES: tuple[str, ...] = (
@@ -126,7 +127,7 @@ def trend_chart(
             "name": [known[i].name for i in rows["indicator"]],
             "value": rows["value"].astype(float),
             "display": [
-                _format_value(v, known[i].unit)
+                format_quantity(v, known[i].unit, running_text=False)
                 for i, v in zip(rows["indicator"], rows["value"], strict=True)
             ],
         }
@@ -215,7 +216,7 @@ def ranking_chart(
         {
             "region": [_short_name(r) for r in rows["region"]],
             "value": rows["value"].astype(float),
-            "display": [_format_value(v, unit) for v in rows["value"]],
+            "display": [format_quantity(v, unit, running_text=False) for v in rows["value"]],
         }
     )
     # Ties are broken by name so the order never depends on the input order.
@@ -356,15 +357,6 @@ def _village_rows(villages: pd.DataFrame, region: str) -> pd.DataFrame:
 
 def _short_name(region: str) -> str:
     return region.rsplit("/", 1)[-1]
-
-
-def _format_value(value: float, unit: str) -> str:
-    if unit == "%":
-        return f"{value:.1f}%"
-    if unit in ("个", "村"):
-        return f"{value:,.0f}{unit}"
-    text = f"{value:,.2f}".rstrip("0").rstrip(".")
-    return f"{text}{unit}"
 
 
 # --- built specs, cached ---------------------------------------------------
@@ -556,13 +548,14 @@ def chart_html(spec_dict: dict[str, Any], svg: str, chart_id: str, source_line: 
     if not _CHART_ID.match(chart_id):
         raise ValueError(f"invalid chart id {chart_id!r}")
     return (
-        f'<figure class="jb-chart" id="{chart_id}" data-search-exclude="true">\n'
+        # Focusable: on a phone the chart keeps its size (text ≥ 11 px) and scrolls sideways.
+        f'<figure class="jb-chart" id="{chart_id}" tabindex="0" data-search-exclude="true">\n'
         f'<div class="jb-chart-static">{_prefix_svg_ids(svg.strip(), chart_id)}</div>\n'
         '<div class="jb-chart-view"></div>\n'
         f'<script type="application/json" class="jb-chart-spec" id="{chart_id}-spec">'
         f"{script_json(spec_dict)}</script>\n"
         '<figcaption class="jb-chart-source">'
-        f"{html.escape(source_line, quote=False)}</figcaption>\n"
+        f"{no_orphan(source_line)}</figcaption>\n"
         "</figure>"
     )
 

@@ -20,6 +20,7 @@ from .data import Data
 from .errors import Report
 from .models import Case
 from .suggest import did_you_mean, region_hint, short_list
+from .numbers import format_quantity
 from .yamlsrc import Loc, iter_strings
 
 MARKERS = ("{{", "{%", "{#")
@@ -34,15 +35,6 @@ class _LockedSandbox(ImmutableSandboxedEnvironment):
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         return False
-
-
-def format_figure(value: float, unit: str) -> str:
-    """74.0 % → 74.0%; 1942 个 → 1,942个; 12345.6 万元 → 12,345.6万元."""
-    if unit == "%":
-        return f"{value:.1f}%"
-    if float(value).is_integer():
-        return f"{int(value):,}{unit}"
-    return f"{value:,.2f}".rstrip("0").rstrip(".") + unit
 
 
 class Figures:
@@ -66,7 +58,7 @@ class Figures:
         value = self.data.value(indicator, region, year)
         if value is None or math.isnan(value):
             raise FigureError(f"没有 {region} {year} 年“{indicator}”的计算结果{data_hint(self.data, region, year)}")
-        return format_figure(value, defs[indicator][1])
+        return format_quantity(value, defs[indicator][1], running_text=True)
 
     def expand(self, text: str) -> str:
         """Text with every {{ ind(...) }} replaced; raises FigureError (the first mistake)."""

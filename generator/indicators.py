@@ -31,6 +31,7 @@ from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, Validatio
 
 from generator.errors import Problem, Report
 from generator.models import INDICATOR_PATTERN, REDACTED
+from generator.numbers import DECIMALS, format_number
 from generator.tables import (
     decode_csv,
     parse_numbers,
@@ -43,7 +44,6 @@ from generator.yamlsrc import Document, load_yaml, parse_yaml
 
 LEVELS = ("省", "市", "县", "乡镇")
 REGION_COLUMNS = ("province", "city", "county", "township")
-DECIMALS = {"%": 1, "个": 0, "万元": 2}
 UNIT_BY_KIND = {
     "count": "个", "share": "%", "sum": "万元", "mean": "万元", "median": "万元",
     "eliminated_rate": "%", "relapsed": "个",
@@ -350,13 +350,13 @@ def compute_indicators(defs: IndicatorConfig, villages: pd.DataFrame) -> pd.Data
 def format_values(frame: pd.DataFrame) -> pd.Series:
     """Values as written: decimals by unit (% one, 个 none, 万元 two)."""
     if "unit" not in frame:
-        return frame["value"].map(lambda v: format(v, ".10g"))
+        return frame["value"].map(lambda v: format_number(v, running_text=False, as_written=True, grouping=False))
     text = pd.Series("", index=frame.index, dtype=object)
-    for unit, decimals in DECIMALS.items():
+    for unit in DECIMALS:
         mask = frame["unit"] == unit
-        text[mask] = frame.loc[mask, "value"].map(lambda v, d=decimals: f"{v:.{d}f}")
+        text[mask] = frame.loc[mask, "value"].map(lambda v, u=unit: format_number(v, u, running_text=False, grouping=False))
     other = ~frame["unit"].isin(list(DECIMALS))
-    text[other] = frame.loc[other, "value"].map(lambda v: format(v, ".10g"))
+    text[other] = frame.loc[other, "value"].map(lambda v: format_number(v, running_text=False, as_written=True, grouping=False))
     return text
 
 
@@ -577,7 +577,7 @@ def compare_published(computed: pd.DataFrame, published: pd.DataFrame) -> Report
             report.note(row["file"], int(row["line"]), int(row["column"]), f"{what}：公布值 {shown} 没有对应的计算值")
         else:
             unit = row.get("unit")
-            digits = DECIMALS.get(unit, 2) if isinstance(unit, str) else 2
+            computed = format_number(row["computed"], unit if isinstance(unit, str) else "", running_text=True)
             report.warning(row["file"], int(row["line"]), int(row["column"]),
-                           f"{what}：公布值 {shown} 与计算值 {row['computed']:.{digits}f} 不一致")
+                           f"{what}：公布值 {shown} 与计算值 {computed} 不一致")
     return report

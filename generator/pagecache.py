@@ -30,7 +30,7 @@ from .buildcache import BuildCache, Memo
 from .files import write_cache_file
 from .site import CaseView, Filter, IssueView, RegionView, Site
 
-VERSION = "2"  # bump when a fingerprint function changes meaning
+VERSION = "3"  # bump when a fingerprint function changes meaning
 CACHED = ("issue.md.j2", "case.md.j2", "region.md.j2", "cases.md.j2", "briefings_year.md.j2", "regions.md.j2")
 
 class PageCache:
@@ -184,6 +184,8 @@ def fingerprint_page(template: str, context: dict[str, Any], site: Site, memo: d
         values = region_tree(site.top_regions)
     else:  # cases.md.j2: the case index and the filter pages
         values = filter_values(site, context["current"], context["cases"], context["limit"], memo)
+        pager = context.get("pager")
+        values.append([pager.number, pager.count, pager.total] if pager is not None else None)
     return json.dumps(values, ensure_ascii=False, default=str)
 
 

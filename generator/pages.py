@@ -22,11 +22,14 @@ from .data import Data
 from .figures import Figures
 from .models import ChartDecl
 from .buildcache import BuildCache, Memo
+from .facets import CASE_FACETS, CASES_JS, case_facets, facets_script
 from .files import write_cache_file
+from .numbers import format_number
 from .pagecache import PageCache, common_fingerprint
 from .provenance import Provenance
-from .site import CASE_LIST_LIMIT, CASES_INDEX_LIMIT, Site
+from .site import CASE_LIST_LIMIT, CASES_INDEX_LIMIT, Site, paginate
 from .templates_dir import default_templates
+from .typography import cn_date, no_orphan, quote
 
 CN_DIGITS = "〇一二三四五六七八九"
 
@@ -92,7 +95,9 @@ class ChartMaker:
         sources = self.data.sources(decl.region) or ["data/villages"]
         years = self.data.years(decl.region)
         year = decl.year or (years[-1] if years else None)
-        label = ("示例数据：" if self.data.is_sample(decl.region) else "") + "；".join(sources)
+        label = "；".join(sources)
+        if self.data.is_sample(decl.region) and "示例数据" not in label:
+            label += "（示例数据）"
         return format_source_line(label, dt.date(year, 12, 31) if year else None)
 
 
@@ -102,12 +107,6 @@ def cn_number(n: int) -> str:
         return CN_DIGITS[n]
     tens, ones = divmod(n, 10)
     return (CN_DIGITS[tens] if tens > 1 else "") + "十" + (CN_DIGITS[ones] if ones else "")
-
-
-def cn_date(value: dt.date, spaced: bool = True) -> str:
-    if spaced:
-        return f"{value.year} 年 {value.month} 月 {value.day} 日"
-    return f"{value.year}年{value.month}月{value.day}日"
 
 
 # The escapers live in text.py (hand-written pages use them too); templates know them by these names.
@@ -184,9 +183,11 @@ def make_render_context(project_templates: Path | None, options: RenderOptions, 
         md_escape=md_escape,
         cn_number=cn_number,
         cn_date=cn_date,
-        cn_date_compact=lambda value: cn_date(value, spaced=False),
+        cn_date_compact=cn_date,  # the same: dates are never spaced (kept for project templates)
+        quote=quote,
+        no_orphan=no_orphan,
         lead=texts.lead_phrase,
-        number=format_number,
+        number=lambda value, unit="": format_number(value, unit, running_text=True, as_written=True),
         yaml_str=yaml_str,
     )
     env.globals.update(
@@ -196,6 +197,8 @@ def make_render_context(project_templates: Path | None, options: RenderOptions, 
         pdf=options.pdf,
         chart=charts,
         provenance=Provenance(figures.data if figures else charts.data),  # 示例数据, coverage notes
+        case_facets_js=CASE_FACETS,
+        cases_js=CASES_JS,
     )
     pending = charts.renderer.pending if charts.renderer is not None and charts.renderer.pending is not None else {}
     return RenderContext(env, options, cache, charts, store, page_cache, pending)
@@ -272,15 +275,6 @@ def _markdown(text: str, inline: bool, store: MarkdownStore | None, memo: Memo[s
     return html
 
 
-def format_number(value: float | str) -> str:
-    """1942.0 → 1,942; 8.9 → 8.9; "*" stays."""
-    if isinstance(value, str):
-        return value
-    if float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
-
-
 def linker(page_path: str, offline: bool) -> Callable[[str], str]:
     """A function turning a site-root URL into a link relative to page_path."""
     here = posixpath.dirname(page_path)
@@ -338,10 +332,12 @@ def render_pages(site: Site, context: RenderContext) -> dict[str, str]:
             render(f"briefings/{series_id}/{year}/index.md", "briefings_year.md.j2", series=views[0].series, year=year, issues=sorted(views, key=lambda v: (v.issue.kind, v.issue.number)))
     for view in site.issues:
         render(f"{view.url}index.md", "issue.md.j2", view=view)
-    render("cases/index.md", "cases.md.j2", current=None, cases=site.cases, limit=CASES_INDEX_LIMIT)
+    render("cases/index.md", "cases.md.j2", current=None, cases=site.cases, limit=CASES_INDEX_LIMIT, pager=None)
+    pages[CASE_FACETS] = facets_script(case_facets(site))
     for kind, filters in site.filters.items():
         for item in filters:
-            render(f"{item.url}index.md", "cases.md.j2", current=item, cases=item.cases, limit=None)
+            for pager, chunk in paginate(item.cases, item.url):
+                render(f"{pager.path}index.md", "cases.md.j2", current=item, cases=chunk, limit=None, pager=pager)
     for case in site.cases:
         render(f"{case.url}index.md", "case.md.j2", case=case)
     render("models/index.md", "models.md.j2")

@@ -16,12 +16,15 @@ from .buildcache import BuildCache, Memo
 from .content import Page, Project
 from .data import Data
 from .models import Case, CaseArticle, ChartDecl, DevModel, Distribution, Issue, ModelItem, Point, Section, Series, SubSection
+from .numbers import format_number
 from .urls import CASE_FILTERS, RESERVED_PAGES, issue_key, issue_slug  # noqa: F401 - re-exported for pages
 
 # Pages that list cases show the newest ones up to this many, and link to the full list
 # (a filter page): a province's page would otherwise list every case of the archive.
 CASE_LIST_LIMIT = 20
 CASES_INDEX_LIMIT = 100
+# A filter page (cases/<kind>/<value>/) lists this many cases, then page/2/, page/3/ …
+CASES_PAGE_SIZE = 50
 LEVELS = ("省", "市", "县", "乡镇", "村")
 
 
@@ -203,6 +206,46 @@ class Filter:
     @property
     def url(self) -> str:
         return f"cases/{self.kind}/{self.value}/"
+
+
+@dataclass
+class Pager:
+    """Page `number` of `count` of a case list whose first page is at `base`."""
+
+    number: int
+    count: int
+    total: int
+    base: str
+    size: int = CASES_PAGE_SIZE
+
+    def url(self, number: int) -> str:
+        return self.base if number == 1 else f"{self.base}page/{number}/"
+
+    @property
+    def path(self) -> str:
+        return self.url(self.number)
+
+    @property
+    def numbers(self) -> list[int | None]:
+        """The page numbers to link: first, last, and two either side of this one; None for a gap."""
+        shown = sorted({1, self.count, *range(max(1, self.number - 2), min(self.count, self.number + 2) + 1)})
+        out: list[int | None] = []
+        for n in shown:
+            if out and n - (out[-1] or 0) > 1:
+                out.append(None)
+            out.append(n)
+        return out
+
+
+def paginate(cases: list[CaseView], base: str, size: int = CASES_PAGE_SIZE) -> list[tuple[Pager, list[CaseView]]]:
+    """A case list cut into pages of `size` (at least one page, even when empty)."""
+    count = max(1, -(-len(cases) // size))
+    return [(Pager(n, count, len(cases), base, size), cases[(n - 1) * size : n * size]) for n in range(1, count + 1)]
+
+
+def region_order(path: str) -> tuple[str, ...]:
+    """Regions in hierarchy order: each region, then the regions under it (山西省, 山西省/晋中市, …, 某省)."""
+    return tuple(path.split("/"))
 
 
 @dataclass
@@ -403,7 +446,8 @@ def _filters(cases: list[CaseView], models: dict[str, ModelView], regions: dict[
             years[view.year].append(view)
     return {
         "model": [Filter("model", m.model.id, m.model.name, m.cases) for m in models.values() if m.cases],
-        "region": [Filter("region", r.path, r.path.replace("/", " / "), r.all_cases()) for r in regions.values() if r.all_cases()],
+        "region": [Filter("region", r.path, r.path.replace("/", " / "), r.all_cases())
+                   for r in sorted(regions.values(), key=lambda r: region_order(r.path)) if r.all_cases()],
         "tag": [Filter("tag", tag, tag, views) for tag, views in sorted(tags.items())],
         "year": [Filter("year", str(year), f"{year} 年", views) for year, views in sorted(years.items(), reverse=True)],
     }
@@ -444,15 +488,11 @@ def _region_tables(data: Data) -> dict[str, tuple[list[int], bool, list[TableRow
     for path in sorted(years):
         region_years = sorted(years[path])
         found = {indicator for indicator, _ in cells[path]}
-        table = [TableRow(indicator, name, unit, [_format_cell(cells[path].get((indicator, y)), unit) for y in region_years])
+        table = [TableRow(indicator, name, unit, [_cell(cells[path].get((indicator, y)), unit) for y in region_years])
                  for indicator, (name, unit) in defs.items() if indicator in found]
         tables[str(path)] = (region_years, data.is_sample(str(path)), table)
     return tables
 
 
-def _format_cell(value: object, unit: str) -> str:
-    from .figures import format_figure
-
-    if value is None or value != value:  # missing or NaN
-        return "—"
-    return format_figure(float(value), "" if unit != "%" else "%")
+def _cell(value: float | None, unit: str) -> str:
+    return "—" if value is None else format_number(value, unit, running_text=False)

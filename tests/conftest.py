@@ -91,3 +91,43 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if item.get_closest_marker("browser") is not None and item.get_closest_marker("e2e") is None:
             item.add_marker(pytest.mark.e2e)
+# --- a built sample site served over HTTP, and Chromium (test_a11y.py, test_layout.py) ---
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def served_sample(tmp_path_factory):
+    """The sample project built (no PDF) and served on 127.0.0.1; yields the base URL."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    from generator.build import build
+    from generator.config import Settings
+
+    project = copy_sample(tmp_path_factory.mktemp("served") / "project")
+    build(Settings.create(project, pdf=False))
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(project / "site")))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Headless Debian Chromium through Playwright."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not CHROMIUM.exists():
+        pytest.skip("需要 chromium（sudo apt-get install chromium）")
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"])
+        yield browser
+        browser.close()

@@ -31,11 +31,14 @@ URL_ATTRIBUTES = {
 }
 SAFE_SCHEMES = {"http", "https", "mailto"}
 
-# Our scripts: Material's bundle, vega-bundle.js, charts.js, search.js (all local files).
+# Our scripts: Material's bundle, vega-bundle.js, charts.js, cases.js, search.js, file-url.js (all local
+# files), and the case data of the cases index (cases-data.js, checked by data_script_findings).
 OUR_SCRIPT_SOURCES = re.compile(
     r"^/?(?:\.\./|\./)*(?:[^:/?#]+/)*assets/javascripts/"
-    r"(?:bundle\.[0-9a-f]+\.min\.js|vega-bundle\.js|charts\.js|search\.js|file-url\.js)$"
+    r"(?:bundle\.[0-9a-f]+\.min\.js|vega-bundle\.js|charts\.js|cases\.js|search\.js|file-url\.js)$"
+    r"|^(?:\./)?cases-data\.js$"
 )
+DATA_SCRIPT = re.compile(r"\Awindow\.jianbaoCases = (\{.*\});\n\Z", re.S)
 # Material's own inline scripts, with the relative root path taken out.
 MATERIAL_INLINE = re.compile(r'new URL\("[./]*"')
 
@@ -115,6 +118,19 @@ def _script_problem(tag: Tag, known_inline: set[str]) -> str | None:
     if normalize_inline_script(text) in known_inline:
         return None
     return f"inline script {text[:60]!r}"
+
+
+def data_script_findings(text: str) -> list[str]:
+    """A generated data script must be one assignment of JSON in which nothing can end a string or a script."""
+    match = DATA_SCRIPT.match(text)
+    if not match:
+        return ["a data script that is not one assignment of an object"]
+    found = [f"raw {char!r} in a data script" for char in ("<", ">", "&", "\u2028", "\u2029") if char in match.group(1)]
+    try:
+        json.loads(match.group(1))
+    except ValueError:
+        found.append("a data script whose value is not JSON")
+    return found
 
 
 SEARCH_FILE = re.compile(r"^JBS\.([dpmw])\((?:(\d+),)?(.*)\);\n$", re.S)

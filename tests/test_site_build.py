@@ -64,7 +64,7 @@ def test_issue_page_looks_like_a_briefing(built):
     assert page.select_one(".jb-masthead").get_text() == "山西省乡村振兴简报"
     assert page.select_one(".jb-number").get_text() == "第 7 期（总第 62 期）"
     assert page.select_one(".jb-issuer").get_text() == "山西省乡村振兴局"
-    assert page.select_one(".jb-date").get_text() == "2023 年 3 月 31 日"
+    assert page.select_one(".jb-date").get_text() == "2023年3月31日"
     assert page.select_one(".jb-rule") is not None
     headings = [h.get_text() for h in sheet.select(".jb-h1")]
     assert headings[0] == "一、聚焦组织设计，破解认识难题。" and len(headings) == 6
@@ -138,13 +138,15 @@ def test_cases_filters_work_without_js(built):
 
 def test_region_page_shows_computed_share_and_svg_twin(built):
     page = soup(built, "regions/山西省/晋中市/index.html")
-    rows = {tr.select("td")[0].get_text(): [td.get_text() for td in tr.select("td")[1:]] for tr in page.select(".jb-indicator-table tbody tr")}
-    assert rows["集体经济收入20万元以上的行政村占比"][-1] == "74.0%"
+    rows = {tr.select_one("th").get_text(): [td.get_text() for td in tr.select("td")] for tr in page.select(".jb-indicator-table tbody tr")}
+    assert rows["集体经济收入20万元以上的行政村占比（%）"][-1] == "74.0"
+    assert rows["集体经济总收入中位数（万元）"][-1].count(".") == 1 and len(rows["集体经济总收入中位数（万元）"][-1].split(".")[1]) == 2
     assert page.select_one(".jb-sample-note") is not None
     figures = page.select("figure.jb-chart")
     assert len(figures) == 3
     assert all(f.select_one(".jb-chart-static svg") is not None for f in figures)
-    assert all("数据来源：示例数据" in f.select_one("figcaption").get_text() for f in figures)
+    captions = [f.select_one("figcaption").get_text() for f in figures]
+    assert all(c.startswith("数据来源：合成示例数据") and "示例数据：" not in c for c in captions), captions
     scripts = [s.get("src", "") for s in page.select("script[src]")]
     assert any(src.endswith("assets/javascripts/vega-bundle.js") for src in scripts)
 

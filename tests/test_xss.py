@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 from conftest import ISSUE, REPO, SERIES, copy_sample, write
-from htmlsafety import findings, pdf_findings, search_index_findings
+from htmlsafety import data_script_findings, findings, pdf_findings, search_index_findings
 
 import generator.build as build_module
 from generator.build import Checked, build, check
@@ -190,6 +190,9 @@ def test_every_generated_page_and_standalone_file_is_safe(tmp_path, payload, ind
     for name, text in pages.items():
         if name.endswith(".md"):
             assert findings(markdown_html(text)) == [], name
+        elif name.endswith(".js") and name.startswith("cases/"):
+            assert data_script_findings(text) == [], name
+    assert "cases/cases-data.js" in pages
     standalone = render_standalone(site.issues[0], context.env)
     assert findings(standalone) == []
 
@@ -268,6 +271,9 @@ def assert_built_site_safe(site: Path, known: set[str]) -> int:
             checked += 1
         elif path.suffix == ".pdf":
             assert pdf_findings(path.read_bytes()) == [], path
+            checked += 1
+        elif path.name == "cases-data.js":
+            assert data_script_findings(path.read_text(encoding="utf-8")) == [], path
             checked += 1
     assert search_index_findings(site) == []
     return checked
