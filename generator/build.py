@@ -28,7 +28,7 @@ from .charts import ChartRenderer, cached_vega_bundle
 from .data import Data, load_data
 from .figures import Figures, check_charts, check_figures, check_highlights
 from .indicators import indicators_csv
-from .printing import pdf_available, write_issue_files
+from .printing import require_pdf, write_issue_files
 from .pages import VEGA_BUNDLE, ChartMaker, RenderOptions, default_templates, make_env, render_pages
 from .site import Site, compute_site
 from .validate import validate_project
@@ -79,6 +79,8 @@ def build(settings: Settings, progress: Progress = lambda stage: None) -> BuildR
     timings: dict[str, float] = {}
     with _timed(timings, "check"):
         checked = check(settings, progress)
+    if settings.pdf:
+        require_pdf()  # exit 2 naming the packages, before anything is written (--no-pdf builds without)
     result = BuildResult(checked.report, timings=timings)
     _default_source_date(checked.site)
 
@@ -98,7 +100,7 @@ def _write(settings: Settings, checked: Checked, result: BuildResult, progress: 
     checked.project.save_cache()  # scale: phase two, so a failed build writes no cache either
     progress("生成页面")
     with _timed(timings, "render"):
-        options = RenderOptions(offline=settings.offline, extra=_extra(settings), pdf=settings.pdf and pdf_available()[0],
+        options = RenderOptions(offline=settings.offline, extra=_extra(settings), pdf=settings.pdf,
                                 cache_dir=settings.cache_dir, docs_dir=settings.docs_dir)  # scale: caches between builds
         charts = ChartMaker(checked.site.data, ChartRenderer(settings.cache_dir / "charts"))
         env = make_env(settings.templates_dir, options, checked.figures, charts)

@@ -26,13 +26,12 @@ from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 
 from .doctor import check_fonts, check_weasyprint, missing, read_font_families
-from .errors import FileSystemError, JianbaoError, Report
+from .errors import FileSystemError, JianbaoError, Report, UsageError
 from .pages import linker
 from .site import IssueView, Site
 
 # In this order: screen sheet styles, the static chart twins, then the print layout.
 STYLESHEETS = ("jianbao.css", "charts.css", "print.css")
-WARNING_PATH = "content/briefings"
 
 _LINK = re.compile(r"<a\b([^>]*)>(.*?)</a>", re.S)
 _HREF = re.compile(r"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)')""")
@@ -138,7 +137,17 @@ def pdf_available() -> tuple[bool, str]:
         return True, ""
     names = "、".join(check.name for check in failed)
     fixes = "；".join(dict.fromkeys(check.fix for check in failed if check.fix))
-    return False, f"未生成 PDF：缺少 {names}。请安装：{fixes}。运行 jianbao doctor 可查看全部检查结果。"
+    return False, (
+        f"无法生成 PDF：缺少 {names}。请安装：{fixes}。"
+        "运行 jianbao doctor 可查看全部检查结果；不需要 PDF 时用 jianbao build --no-pdf 构建。"
+    )
+
+
+def require_pdf() -> None:
+    """Stop (exit 2) before anything is written when PDFs were asked for and cannot be made."""
+    available, message = pdf_available()
+    if not available:
+        raise UsageError(message)
 
 
 def weasyprint_version() -> str:
@@ -216,10 +225,7 @@ def write_issue_files(site: Site, env: Environment, out_dir: Path, *, pdf: bool,
         cache.prune_standalone()
     if not pdf or not pending:
         return written
-    available, message = pdf_available()
-    if not available:
-        report.warning(WARNING_PATH, 0, 0, message)
-        return written
+    require_pdf()  # build() asked already; a direct caller gets the same stop, never a silent gap
 
     cached = cache_dir / "pdf"
     version = weasyprint_version()

@@ -16,7 +16,7 @@ from generator import doctor, printing
 from generator.build import check
 from generator.charts import ChartRenderer
 from generator.config import Settings
-from generator.errors import Level, Report
+from generator.errors import Level, Report, UsageError
 from generator.pages import ChartMaker, RenderOptions, make_env
 from generator.site import IssueView
 
@@ -328,14 +328,13 @@ def test_unchanged_issue_reuses_the_cached_pdf(site, env, view, tmp_path, monkey
     assert len(calls) == 2
 
 
-def test_missing_pdf_dependencies_warn_and_skip_pdfs(site, env, view, tmp_path, monkeypatch):
+def test_missing_pdf_dependencies_stop_writing_issue_files(site, env, view, tmp_path, monkeypatch):
     one = dataclasses.replace(site, issues=[view])
-    monkeypatch.setattr(printing, "pdf_available", lambda: (False, "未生成 PDF：缺少 X。请安装：sudo apt-get install x"))
-    report = Report()
-    written = printing.write_issue_files(one, env, tmp_path, pdf=True, cache_dir=tmp_path / "cache", report=report)
-    assert [p.suffix for p in written] == [".html"]
-    assert [p.format() for p in report.problems] == ["content/briefings:0:0: 警告: 未生成 PDF：缺少 X。请安装：sudo apt-get install x"]
-    assert report.problems[0].level == Level.WARNING
+    monkeypatch.setattr(printing, "pdf_available", lambda: (False, "无法生成 PDF：缺少 X。请安装：sudo apt-get install x"))
+    with pytest.raises(UsageError) as raised:
+        printing.write_issue_files(one, env, tmp_path, pdf=True, cache_dir=tmp_path / "cache", report=Report())
+    assert str(raised.value) == "无法生成 PDF：缺少 X。请安装：sudo apt-get install x"
+    assert raised.value.exit_code == 2
 
 
 def test_no_pdf_flag_writes_only_html(site, env, view, tmp_path, monkeypatch):
@@ -436,6 +435,40 @@ def test_pdf_available_names_the_packages_to_install(monkeypatch):
     ok, message = printing.pdf_available()
     assert not ok
     assert message == (
-        "未生成 PDF：缺少 Noto Serif CJK SC 字体（红头、标题、加粗）。"
-        "请安装：sudo apt-get install fonts-noto-cjk。运行 jianbao doctor 可查看全部检查结果。"
+        "无法生成 PDF：缺少 Noto Serif CJK SC 字体（红头、标题、加粗）。"
+        "请安装：sudo apt-get install fonts-noto-cjk。运行 jianbao doctor 可查看全部检查结果；"
+        "不需要 PDF 时用 jianbao build --no-pdf 构建。"
     )
+
+
+# --- a build that cannot make PDFs stops (issue 15, item 8) ----------------------
+
+NO_PANGO = "无法生成 PDF：缺少 WeasyPrint 与 Pango（生成 PDF）。请安装：sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0。"
+
+
+def test_build_without_pdf_dependencies_stops_with_exit_2(repo_root, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    monkeypatch.setattr(printing, "pdf_available", lambda: (False, NO_PANGO))
+    site_dir = tmp_path / "site"
+    result = CliRunner().invoke(main, ["build", "--project", str(repo_root), "--site-dir", str(site_dir)])
+    assert result.exit_code == 2, result.output
+    assert f"错误：{NO_PANGO}" in result.output
+    assert not site_dir.exists()  # stopped before anything was written
+
+
+@pytest.mark.e2e
+def test_build_with_no_pdf_needs_no_pdf_dependencies(repo_root, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    monkeypatch.setattr(printing, "pdf_available", lambda: pytest.fail("--no-pdf must not ask for PDF dependencies"))
+    site_dir = tmp_path / "site"
+    result = CliRunner().invoke(main, ["build", "--project", str(repo_root), "--site-dir", str(site_dir), "--no-pdf"])
+    assert result.exit_code == 0, result.output
+    issue = site_dir / "briefings/sxxczx/2023/007"
+    assert (issue / f"{SAMPLE_STEM}.html").is_file()
+    assert not (issue / f"{SAMPLE_STEM}.pdf").exists()
