@@ -28,6 +28,7 @@ from markupsafe import Markup
 from .doctor import check_fonts, check_weasyprint, missing, read_font_families
 from .errors import FileSystemError, JianbaoError, Report, UsageError
 from .pages import linker
+from .print_charts import render_print_charts
 from .site import IssueView, Site
 
 # In this order: screen sheet styles, the static chart twins, then the print layout.
@@ -99,6 +100,7 @@ def render_standalone(view: IssueView, env: Environment, styles: str | None = No
         author=view.series.issuer,
         date=document_date(view),
     )
+    text = render_print_charts(text, getattr(charts, "renderer", None))
     return make_self_contained(text)
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import doctor, printing
+from generator import doctor, print_charts, printing
 from generator.build import check
 from generator.charts import ChartRenderer
 from generator.config import Settings
@@ -76,6 +76,7 @@ def issue_files(pdf_ready, site, env, view, tmp_path_factory) -> dict[str, Path]
     """The sample issue written by write_issue_files (renders the PDF once)."""
     out = tmp_path_factory.mktemp("site")
     report = Report()
+    view = dataclasses.replace(view, issue=view.issue.model_copy(update={"copies": 200}))  # （共印 200 份）
     one = dataclasses.replace(site, issues=[view])
     written = printing.write_issue_files(one, env, out, pdf=True, cache_dir=tmp_path_factory.mktemp("cache"), report=report)
     assert report.problems == []
@@ -199,6 +200,28 @@ def test_standalone_is_one_self_contained_file(standalone):
         assert text in standalone
 
 
+def test_standalone_charts_are_print_twins_with_labels_of_9pt(standalone, print_css):
+    """Drawn across the 156 mm type area (print.css: width 100%) at scale ≥ 1, 12 px labels print at ≥ 9 pt."""
+    figures = re.findall(r'<div class="jb-chart-static">(<svg.*?</svg>)', standalone, re.S)
+    assert figures
+    type_area_px = 156 / 25.4 * 96
+    for svg in figures:
+        width = float(re.search(r'<svg[^>]*\bwidth="([\d.]+)"', svg).group(1))
+        assert width <= type_area_px
+        scale = type_area_px / width
+        sizes = [float(size) for size in re.findall(r'font-size="([\d.]+)px"', svg)]
+        assert sizes and min(sizes) * scale * 0.75 >= 9, sizes  # px → pt
+    assert declarations(print_css, ".jb-chart-static svg")["width"] == "100%"
+
+
+def test_print_spec_fits_the_type_area_with_print_font_sizes():
+    spec = {"mark": "bar", "width": 640, "config": {"axis": {"labelFontSize": 11, "labelColor": "#333"}}}
+    printed = print_charts.print_spec(spec)
+    assert printed["width"] == 588 and printed["autosize"] == {"type": "fit-x", "contains": "padding"}
+    assert printed["config"]["axis"] == {"labelFontSize": 12, "labelColor": "#333", "titleFontSize": 13}
+    assert spec["width"] == 640 and spec["config"]["axis"]["labelFontSize"] == 11  # the screen spec is left alone
+
+
 def test_standalone_turns_links_to_other_files_into_text():
     html = (
         '<p><a href="../../cases/x/index.html">案例页</a> <a href="https://example.org/" rel="noopener">外部</a> '
@@ -272,11 +295,68 @@ def test_pdf_colophon_sits_at_the_foot_of_the_last_page(pdf):
     last = page_count(pdf)
     placed = words(pdf, last)
     printed = [w for w in placed if w[0].endswith("印发")]
-    assert printed, placed
+    copies = [w for w in placed if w[0].endswith("份）")]
+    assert printed and copies, placed
     type_area_bottom = 842 - 35 * MM
-    assert type_area_bottom - 12 < printed[-1][4] <= type_area_bottom + 1  # its last line on the last line of the type area
+    assert type_area_bottom - 12 < copies[-1][4] <= type_area_bottom + 1  # its last line on the last line of the type area
     for page in range(1, last):
         assert not any("印发" in w[0] for w in words(pdf, page))
+
+
+def text_lines(pdf: Path, page: int) -> list[tuple[float, str]]:
+    """(centre y, text) of every line of text inside the type area of a page, top to bottom."""
+    inside = [w for w in words(pdf, page) if 37 * MM - 2 < w[2] and w[4] < 842 - 35 * MM + 2]
+    lines: list[list[tuple[str, float, float, float, float]]] = []
+    for word in sorted(inside, key=lambda w: (w[2] + w[4]) / 2):
+        centre = (word[2] + word[4]) / 2
+        if lines and centre - (lines[-1][0][2] + lines[-1][0][4]) / 2 < 8:
+            lines[-1].append(word)
+        else:
+            lines.append([word])
+    return [((line[0][2] + line[0][4]) / 2, "".join(w[0] for w in sorted(line, key=lambda w: w[1]))) for line in lines]
+
+
+def test_pdf_full_pages_carry_22_lines_on_the_grid(pdf):
+    """GB/T 9704: 22 lines a page. Full pages are all but the first (版头) and the last (报尾), and a page
+    whose next one opens with a chart that did not fit below its text."""
+    last = page_count(pdf)
+    full = [page for page in range(2, last) if not text_lines(pdf, page + 1)[0][1].startswith("晋中市2022年村级集体经济收入分段")]
+    assert len(full) >= 2, full
+    for page in full:
+        lines = text_lines(pdf, page)
+        assert len(lines) == 22, (page, [text for _, text in lines])
+        pitch = (lines[-1][0] - lines[0][0]) / 21
+        assert abs(pitch - 225 * MM / 22) < 0.3, (page, pitch)  # 10.22 mm: no line taller than the others
+        assert max(len(text) for _, text in lines if not re.search(r"[0-9A-Za-z]", text)) == 28, page  # 28 characters a line
+
+
+def rule_rows(png: Path) -> list[int]:
+    """The pixel rows of a page image that are a horizontal rule across most of the type area."""
+    from PIL import Image
+
+    image = Image.open(png).convert("L")
+    width, height = image.size
+    left, right = int(width * 28 / 210), int(width * (210 - 26) / 210)
+    pixels = image.load()
+    rows = []
+    for y in range(height):
+        dark = sum(1 for x in range(left, right) if pixels[x, y] < 128)
+        if dark > 0.9 * (right - left):
+            rows.append(y)
+    return rows
+
+
+def test_pdf_copies_line_sits_inside_the_closing_rule(pdf, tmp_path):
+    last = page_count(pdf)
+    placed = words(pdf, last)
+    copies = [w for w in placed if "200" in w[0]]
+    printed = [w for w in placed if w[0].endswith("印发")]
+    assert copies and printed
+    assert copies[-1][2] > printed[-1][4] - 1  # under the 印发 line
+    subprocess.run(["pdftoppm", "-r", "72", "-f", str(last), "-l", str(last), "-png", "-singlefile", str(pdf), str(tmp_path / "last")], check=True)
+    rows = rule_rows(tmp_path / "last.png")
+    assert rows, "no rules found on the last page"
+    assert rows[-1] > copies[-1][4]  # the closing rule runs under （共印 200 份）
 
 
 def test_pdf_page_numbers_odd_right_even_left(pdf):
