@@ -654,6 +654,9 @@ def svg_png(svg: str) -> bytes | None:
         return None
 
 
+THUMBNAIL = "docProps/thumbnail.jpeg"
+
+
 def _fixed_zip(data: bytes, date: dt.date) -> bytes:
     """The same zip with every entry dated the issue's date: python-docx stamps the current time."""
     stamp = (max(date.year, 1980), date.month, date.day, 0, 0, 0)
@@ -661,9 +664,14 @@ def _fixed_zip(data: bytes, date: dt.date) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
+            if info.filename == THUMBNAIL:
+                continue  # python-docx's template ships a picture of some other document
+            content = source.read(info.filename)
+            if info.filename == "_rels/.rels":
+                content = re.sub(rb'<Relationship [^>]*Target="docProps/thumbnail.jpeg"/>', b"", content)
             entry = zipfile.ZipInfo(info.filename, date_time=stamp)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o644 << 16
             entry.create_system = 3
-            target.writestr(entry, source.read(info.filename))
+            target.writestr(entry, content)
     return out.getvalue()

@@ -388,7 +388,7 @@ def fake_pdf(html: str, dest: Path, base_url: Path | None = None) -> None:
 
 
 def test_issue_files_are_written_beside_the_issue_page(issue_files, view):
-    for suffix in (".html", ".pdf"):
+    for suffix in (".html", ".docx", ".pdf"):
         path = issue_files[suffix]
         assert path.as_posix().endswith(f"briefings/sxxczx/2023/007/{SAMPLE_STEM}{suffix}")
     assert issue_files[".pdf"].read_bytes().startswith(b"%PDF-")
@@ -417,10 +417,10 @@ def test_missing_pdf_dependencies_stop_writing_issue_files(site, env, view, tmp_
     assert raised.value.exit_code == 2
 
 
-def test_no_pdf_flag_writes_only_html(site, env, view, tmp_path, monkeypatch):
+def test_no_pdf_flag_writes_html_and_docx(site, env, view, tmp_path, monkeypatch):
     monkeypatch.setattr(printing, "pdf_available", lambda: pytest.fail("not asked without --pdf"))
     written = printing.write_issue_files(dataclasses.replace(site, issues=[view]), env, tmp_path, pdf=False, cache_dir=tmp_path / "cache", report=Report())
-    assert [p.name for p in written] == [f"{SAMPLE_STEM}.html"]
+    assert [p.name for p in written] == [f"{SAMPLE_STEM}.html", f"{SAMPLE_STEM}.docx"]
 
 
 def test_pdfs_render_in_worker_processes(tmp_path, monkeypatch):
@@ -550,5 +550,7 @@ def test_build_with_no_pdf_needs_no_pdf_dependencies(repo_root, tmp_path, monkey
     result = CliRunner().invoke(main, ["build", "--project", str(repo_root), "--site-dir", str(site_dir), "--no-pdf"])
     assert result.exit_code == 0, result.output
     issue = site_dir / "briefings/sxxczx/2023/007"
-    assert (issue / f"{SAMPLE_STEM}.html").is_file()
+    assert (issue / f"{SAMPLE_STEM}.html").is_file() and (issue / f"{SAMPLE_STEM}.docx").is_file()  # the .docx needs no system fonts
     assert not (issue / f"{SAMPLE_STEM}.pdf").exists()
+    page = (issue / "index.html").read_text(encoding="utf-8")
+    assert f'<a href="{SAMPLE_STEM}.docx">Word 文档</a>' in page and f"{SAMPLE_STEM}.pdf" not in page
