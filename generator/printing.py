@@ -26,12 +26,14 @@ from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 
 from .docx_issue import DOCX_FORMAT, DocxMeta, render_docx
+from .fonts_embed import embed_fonts, find_fonts, missing_message
 from .doctor import check_fonts, check_weasyprint, missing, read_font_families
 from .errors import FileSystemError, JianbaoError, Report, UsageError
 from .pages import linker
 from .print_charts import render_print_charts
 from .site import IssueView, Site
 
+WARNING_PATH = "content/briefings"
 STANDALONE_FORMAT = "2"  # bump when what render_standalone adds changes (print twins of charts, fonts)
 # In this order: screen sheet styles, the static chart twins, then the print layout.
 STYLESHEETS = ("jianbao.css", "charts.css", "print.css")
@@ -220,6 +222,9 @@ def write_issue_files(site: Site, env: Environment, out_dir: Path, *, pdf: bool,
     written: list[Path] = []
     pending: list[tuple[IssueView, str]] = []
     cache = getattr(env, "page_cache", None)  # scale: an unchanged issue's file is not rendered again
+    fonts = find_fonts(cache_dir / "fonts") if site.issues else None
+    if fonts is not None and (message := missing_message(fonts)):
+        report.warning(WARNING_PATH, 0, 0, message)
     for view in site.issues:
         key = cache.standalone_key(view, site, f"{STANDALONE_FORMAT}\0{styles}") if cache is not None else None
         html = cache.standalone(key) if key is not None else None
@@ -228,7 +233,7 @@ def write_issue_files(site: Site, env: Environment, out_dir: Path, *, pdf: bool,
             if key is not None:
                 cache.put_standalone(key, html)
         target = _inside(out_dir, f"{view.url}{view.file_stem}.html")
-        _write_text(target, html)
+        _write_text(target, embed_fonts(html, fonts))  # the PDF and .docx name their fonts: made from html
         written.append(target)
         pending.append((view, html))
     if cache is not None:
