@@ -26,7 +26,7 @@ from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 
 from .docx_issue import DOCX_FORMAT, DocxMeta, render_docx
-from .fonts_embed import embed_fonts, find_fonts, missing_message
+from .fonts_embed import FontSet, embed_fonts, find_fonts, missing_message
 from .doctor import check_fonts, check_weasyprint, missing, read_font_families
 from .errors import FileSystemError, JianbaoError, Report, UsageError
 from .pages import linker
@@ -232,10 +232,12 @@ def write_issue_files(site: Site, env: Environment, out_dir: Path, *, pdf: bool,
             html = render_standalone(view, env, styles)
             if key is not None:
                 cache.put_standalone(key, html)
-        target = _inside(out_dir, f"{view.url}{view.file_stem}.html")
-        _write_text(target, embed_fonts(html, fonts))  # the PDF and .docx name their fonts: made from html
-        written.append(target)
         pending.append((view, html))
+    # The written file carries its fonts; the PDF and .docx name theirs, so they are made from html.
+    for (view, _), text in zip(pending, embed_all([html for _, html in pending], fonts)):
+        target = _inside(out_dir, f"{view.url}{view.file_stem}.html")
+        _write_text(target, text)
+        written.append(target)
     if cache is not None:
         cache.prune_standalone()
     if not pending:
@@ -259,6 +261,18 @@ def write_issue_files(site: Site, env: Environment, out_dir: Path, *, pdf: bool,
         _copy_file(job.dest, target)
         written.append(target)
     return written
+
+
+def embed_all(htmls: list[str], fonts: FontSet | None) -> list[str]:
+    """Every standalone HTML with its fonts inline, on all cores when that is safe (subsetting is per issue)."""
+    if fonts is None or not fonts.files:
+        return list(htmls)
+    workers = min(len(htmls), os.cpu_count() or 1)
+    context = _fork_context()
+    if workers <= 1 or context is None:
+        return [embed_fonts(html, fonts) for html in htmls]
+    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+        return list(pool.map(embed_fonts, htmls, [fonts] * len(htmls), chunksize=max(1, len(htmls) // (4 * workers))))
 
 
 def _copy_file(source: Path, target: Path) -> None:
