@@ -509,6 +509,7 @@ def test_doctor_optional_tools_do_not_block_pdfs(monkeypatch):
     chromium = next(c for c in checks if c.name.startswith("Chromium"))
     assert not chromium.ok and chromium.optional and chromium.fix == "sudo apt-get install chromium"
     assert {c.fix for c in checks if c.name.startswith(("pdftotext", "pdffonts"))} == {"sudo apt-get install poppler-utils"}
+    assert [c.fix for c in checks if c.name.startswith("soffice")] == ["sudo apt-get install libreoffice-writer"]  # Word file test only
     assert doctor.missing(checks) == []
     assert doctor.format_checks(checks).endswith("必需的系统依赖齐全，可以生成 PDF。")
 
