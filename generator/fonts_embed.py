@@ -209,7 +209,7 @@ def subset_font(font: FontFile, chars: str) -> bytes:
         data = _fonttools_subset(font, chars)
     from fontTools.ttLib import TTFont
 
-    subset = TTFont(io.BytesIO(data))
+    subset = TTFont(io.BytesIO(data), recalcTimestamp=False)  # no clock time in head.modified: byte-identical builds
     subset.flavor = FLAVOR
     out = io.BytesIO()
     subset.save(out, reorderTables=False)
@@ -224,7 +224,7 @@ def _fonttools_subset(font: FontFile, chars: str) -> bytes:
     options.hinting = False
     options.desubroutinize = True
     options.notdef_outline = True
-    face = TTFont(str(font.path), fontNumber=font.index, lazy=True)
+    face = TTFont(str(font.path), fontNumber=font.index, lazy=True, recalcTimestamp=False)
     subsetter = subset.Subsetter(options)
     subsetter.populate(text=chars)
     subsetter.subset(face)

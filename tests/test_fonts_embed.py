@@ -163,3 +163,21 @@ def platform_fonts(page, selectors: dict[str, str]) -> dict[str, list[tuple[str,
         result[name] = sorted({(font["familyName"], font["isCustomFont"]) for font in fonts})
     client.detach()
     return result
+
+
+def test_subsets_are_byte_identical_across_runs(monkeypatch):
+    """No clock time goes into a subset (fontTools would stamp head.modified): builds stay byte-identical."""
+    fonts = fonts_embed.find_fonts()
+    font = fonts.files.get("kai") or next(iter(fonts.files.values()), None)
+    if font is None:
+        pytest.skip("字体未安装")
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)  # fontTools would take its time from there
+    first = fonts_embed.subset_font(font, "楷体字ABC")
+    import time
+
+    monkeypatch.setattr(time, "time", lambda: 2_000_000_000.0)  # what fontTools would stamp
+    assert fonts_embed.subset_font(font, "楷体字ABC") == first
+    monkeypatch.setattr(fonts_embed, "_load_harfbuzz", lambda: None)  # the fontTools path too
+    again = fonts_embed.subset_font(font, "楷体字ABC")
+    assert again[:4] == b"wOFF" and cmap(again) >= set("楷体字ABC")
+    assert fonts_embed.subset_font(font, "楷体字ABC") == again
