@@ -81,6 +81,9 @@ class Node:
         return [child for child in self.children if isinstance(child, Node)]
 
 
+# Characters XML 1.0 cannot carry (lxml refuses them): dropped, as a browser would not show them either.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
 VOID = {"br", "hr", "img", "meta", "link", "input", "wbr", "col", "source"}
 
 
@@ -124,6 +127,7 @@ class _TreeBuilder(HTMLParser):
                 return
 
     def handle_data(self, data: str) -> None:
+        data = _NOT_XML.sub("", data)  # character references (&#12;) are decoded only here
         if self._svg_depth:
             self._svg.append(data.replace("&", "&amp;").replace("<", "&lt;"))
         else:
@@ -133,7 +137,7 @@ class _TreeBuilder(HTMLParser):
 def parse_sheet(html: str) -> Node:
     """The .jb-sheet element of a standalone HTML file."""
     builder = _TreeBuilder()
-    builder.feed(html)
+    builder.feed(_NOT_XML.sub("", html))
     builder.close()
     sheet = builder.root.find("jb-sheet")
     if sheet is None:

@@ -196,6 +196,12 @@ def test_docx_metadata_and_fixed_zip_times(data, standalone):
     assert "docProps/thumbnail.jpeg" not in [entry.filename for entry in entries]  # python-docx's template picture
 
 
+def test_docx_drops_characters_xml_cannot_carry():
+    html = '<div class="jb-sheet"><p>控制\x0b字符\x00<strong>加\x1f粗</strong>&#x0c;</p></div>'
+    document = Document(io.BytesIO(render_docx(html, META)))
+    assert paragraph_with(document, "控制").text == "控制字符加粗"
+
+
 def test_parse_sheet_refuses_html_without_a_sheet():
     with pytest.raises(ValueError):
         parse_sheet("<p>没有简报</p>")
