@@ -30,7 +30,7 @@ from pathlib import Path
 
 from .doctor import FONT_NEEDS
 
-FONTS_FORMAT = "2"  # bump when the subsets or the CSS written here change
+FONTS_FORMAT = "3"  # bump when the subsets or the CSS written here change
 FLAVOR = "woff"
 ASCII = "".join(chr(c) for c in range(0x20, 0x7F))
 PAGE_NUMBER_CHARS = "— 0123456789"
@@ -324,14 +324,16 @@ def _cached_subset(cache_dir: Path | None, font: FontFile, chars: str) -> bytes:
     key = hashlib.sha256(f"{FONTS_FORMAT}\0{FLAVOR}\0{font.identity}\0{chars}".encode("utf-8")).hexdigest()
     path = cache_dir / f"{key}.{FLAVOR}" if cache_dir is not None else None
     if path is not None and path.is_file():
-        data = path.read_bytes()
-        if data[:4] == b"wOFF":
+        # The file starts with the SHA-256 of the subset after it: a damaged file is made again.
+        stored = path.read_bytes()
+        digest, data = stored[:32], stored[32:]
+        if hashlib.sha256(data).digest() == digest and data[:4] == b"wOFF":
             return data
     data = subset_font(font, chars)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-        temporary.write_bytes(data)
+        temporary.write_bytes(hashlib.sha256(data).digest() + data)
         temporary.replace(path)
     return data
 

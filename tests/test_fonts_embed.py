@@ -181,3 +181,15 @@ def test_subsets_are_byte_identical_across_runs(monkeypatch):
     again = fonts_embed.subset_font(font, "楷体字ABC")
     assert again[:4] == b"wOFF" and cmap(again) >= set("楷体字ABC")
     assert fonts_embed.subset_font(font, "楷体字ABC") == again
+
+
+def test_damaged_subset_in_the_cache_is_made_again(tmp_path):
+    fonts = fonts_embed.find_fonts(tmp_path)
+    font = fonts.files.get("kai") or next(iter(fonts.files.values()), None)
+    if font is None:
+        pytest.skip("字体未安装")
+    good = fonts_embed._cached_subset(tmp_path, font, "楷体字")
+    [cached] = list(tmp_path.glob("*.woff"))
+    for damage in (cached.read_bytes()[:60], cached.read_bytes()[:-10] + b"0123456789"):
+        cached.write_bytes(damage)
+        assert fonts_embed._cached_subset(tmp_path, font, "楷体字") == good
