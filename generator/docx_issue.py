@@ -186,7 +186,8 @@ def _set_up(document, meta: DocxMeta) -> None:
     _page_number(section.even_page_footer.paragraphs[0], WD_ALIGN_PARAGRAPH.LEFT)
     _styles(document)
     core = document.core_properties
-    core.title, core.author, core.last_modified_by = meta.title, meta.author, meta.author
+    # python-docx allows 255 characters in a core property: a long title is cut there (the text has it whole).
+    core.title, core.author, core.last_modified_by = meta.title[:255], meta.author[:255], meta.author[:255]
     core.subject, core.keywords, core.comments, core.category = "", "", "", "简报"
     moment = dt.datetime.combine(meta.date, dt.time())
     core.created = core.modified = moment

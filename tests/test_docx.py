@@ -202,6 +202,12 @@ def test_docx_drops_characters_xml_cannot_carry():
     assert paragraph_with(document, "控制").text == "控制字符加粗"
 
 
+def test_docx_takes_a_title_longer_than_a_core_property_allows():
+    long = DocxMeta("很长的标题" * 100, "编印单位" * 100, dt.date(2023, 3, 31))
+    core = Document(io.BytesIO(render_docx('<div class="jb-sheet"><p>正文</p></div>', long))).core_properties
+    assert core.title == long.title[:255] and core.author == long.author[:255]
+
+
 def test_parse_sheet_refuses_html_without_a_sheet():
     with pytest.raises(ValueError):
         parse_sheet("<p>没有简报</p>")
