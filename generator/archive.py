@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-import os
 import re
 import zipfile
 from dataclasses import dataclass
@@ -75,7 +74,7 @@ def archive(settings: Settings, dest: Path, year: int | None = None) -> ArchiveR
     if year is not None:
         _check_year(archive_settings, year)
     result = build(archive_settings)
-    epoch = int(os.environ.get("SOURCE_DATE_EPOCH", str(DEFAULT_EPOCH)))  # what the build used (build.py sets it from the content)
+    epoch = result.source_date_epoch if result.source_date_epoch is not None else DEFAULT_EPOCH  # what the build used
     site_dir = archive_settings.site_dir
     files = {f"{SITE}/{path.relative_to(site_dir).as_posix()}": path for path in site_dir.rglob("*") if path.is_file()}
     files.update({name: settings.project / name for name in source_files(settings.project)})

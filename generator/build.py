@@ -101,10 +101,9 @@ def render_site(settings: Settings, checked: Checked, cache: BuildCache, timings
     """Phase one, second half: every file of the docs tree, rendered into memory (nothing is written)."""
     from .charts import ChartRenderer, cached_vega_bundle
     from .pages import VEGA_BUNDLE, ChartMaker, RenderOptions, make_render_context, render_pages, search_dictionary
-    from .printing import pdf_available
     from .search import render_search
 
-    options = RenderOptions(offline=settings.offline, extra=site_extra(checked.mkdocs), pdf=settings.pdf and pdf_available()[0],
+    options = RenderOptions(offline=settings.offline, extra=site_extra(checked.mkdocs), pdf=settings.pdf,
                             cache_dir=settings.cache_dir, docs_dir=settings.docs_dir)
     charts = ChartMaker(checked.site.data, ChartRenderer(settings.cache_dir / "charts"), cache)
     context = make_render_context(settings.templates_dir, options, cache, checked.figures, charts)
@@ -127,6 +126,10 @@ def build(settings: Settings, progress: Progress = lambda stage: None, cache: Bu
     timings: dict[str, float] = {}
     with _timed(timings, "check"):
         checked = check(settings, progress, cache)
+    if settings.pdf:
+        from .printing import require_pdf
+
+        require_pdf()  # exit 2 naming the packages, before anything is written (--no-pdf builds without)
     epoch = source_date_epoch(settings, checked.site)
     settings = replace(settings, source_date_epoch=epoch)
     progress("生成页面")

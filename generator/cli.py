@@ -28,7 +28,7 @@ def main() -> None:
 @project_option
 @option("--site-dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR", help="输出目录（默认：项目下的 site/）")
 @option("--offline", is_flag=True, help="生成可从 file:// 直接打开的离线站点")
-@option("--no-pdf", is_flag=True, help="不生成 PDF")
+@option("--no-pdf", is_flag=True, help="不生成 PDF（单文件 HTML 和 Word 文档照常生成）；缺少 PDF 所需的字体或 Pango 时用它构建")
 @option("--drafts", is_flag=True, help="同时构建草稿（draft: true）")
 @option("--strict", is_flag=True, help="警告也视为错误")
 def build(project: Path, site_dir: Path | None, offline: bool, no_pdf: bool, drafts: bool, strict: bool) -> None:

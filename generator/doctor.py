@@ -66,6 +66,7 @@ PANGO_FIX = "sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0"
 CHROMIUM_FIX = "sudo apt-get install chromium"
 POPPLER_FIX = "sudo apt-get install poppler-utils"
 FONTCONFIG_FIX = "sudo apt-get install fontconfig"
+LIBREOFFICE_FIX = "sudo apt-get install libreoffice-writer"
 
 
 def run_checks() -> list[Check]:
@@ -74,6 +75,7 @@ def run_checks() -> list[Check]:
     checks.append(check_weasyprint())
     checks.append(check_chromium())
     checks.extend(check_tool(tool, "poppler-utils", POPPLER_FIX) for tool in ("pdftotext", "pdffonts"))
+    checks.append(check_tool("soffice", "libreoffice-writer", LIBREOFFICE_FIX))  # the Word file's conversion test
     return checks
 
 

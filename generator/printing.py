@@ -25,14 +25,18 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 
+from .docx_issue import DOCX_FORMAT, DocxMeta, render_docx
+from .fonts_embed import FontSet, embed_fonts, find_fonts, missing_message
 from .doctor import check_fonts, check_weasyprint, missing, read_font_families
-from .errors import FileSystemError, JianbaoError, Report
+from .errors import FileSystemError, JianbaoError, Report, UsageError
 from .pages import RenderContext, linker
+from .print_charts import render_print_charts
 from .site import IssueView, Site
 
+WARNING_PATH = "content/briefings"
+STANDALONE_FORMAT = "2"  # bump when what render_standalone adds changes (print twins of charts, fonts)
 # In this order: screen sheet styles, the static chart twins, then the print layout.
 STYLESHEETS = ("jianbao.css", "charts.css", "print.css")
-WARNING_PATH = "content/briefings"
 
 _LINK = re.compile(r"<a\b([^>]*)>(.*?)</a>", re.S)
 _HREF = re.compile(r"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)')""")
@@ -100,6 +104,7 @@ def render_standalone(view: IssueView, env: Environment, styles: str | None = No
         author=view.series.issuer,
         date=document_date(view),
     )
+    text = render_print_charts(text, getattr(charts, "renderer", None))
     return make_self_contained(text)
 
 
@@ -138,7 +143,17 @@ def pdf_available() -> tuple[bool, str]:
         return True, ""
     names = "、".join(check.name for check in failed)
     fixes = "；".join(dict.fromkeys(check.fix for check in failed if check.fix))
-    return False, f"未生成 PDF：缺少 {names}。请安装：{fixes}。运行 jianbao doctor 可查看全部检查结果。"
+    return False, (
+        f"无法生成 PDF：缺少 {names}。请安装：{fixes}。"
+        "运行 jianbao doctor 可查看全部检查结果；不需要 PDF 时用 jianbao build --no-pdf 构建。"
+    )
+
+
+def require_pdf() -> None:
+    """Stop (exit 2) before anything is written when PDFs were asked for and cannot be made."""
+    available, message = pdf_available()
+    if not available:
+        raise UsageError(message)
 
 
 def weasyprint_version() -> str:
@@ -190,56 +205,92 @@ def _url_fetcher(base: Path | None) -> Any:
 
 @dataclass(frozen=True)
 class PdfJob:
+    """One print file to render into the cache: a PDF, or a .docx when meta is given."""
+
     html: str
     dest: Path
     key: str
+    meta: DocxMeta | None = None
 
 
 def write_issue_files(site: Site, context: RenderContext, out_dir: Path, *, pdf: bool, cache_dir: Path, report: Report) -> list[Path]:
-    """Write <issue url>/<stem>.html and .pdf of every issue; PDFs come from the cache when unchanged."""
+    """Write <issue url>/<stem>.html, .docx and (unless pdf is False) .pdf of every issue.
+
+    The .docx and the PDF are made from the HTML and come from the cache when it is unchanged.
+    """
     env = context.env
     styles = read_styles(env)
     written: list[Path] = []
     pending: list[tuple[IssueView, str]] = []
     cache = context.page_cache  # scale: an unchanged issue's file is not rendered again
+    fonts = find_fonts(cache_dir / "fonts") if site.issues else None
+    if fonts is not None and (message := missing_message(fonts)):
+        report.warning(WARNING_PATH, 0, 0, message)
     for view in site.issues:
-        key = cache.standalone_key(view, site, styles) if cache is not None else None
+        key = cache.standalone_key(view, site, f"{STANDALONE_FORMAT}\0{styles}") if cache is not None else None
         html = cache.standalone(key) if key is not None else None
         if html is None:
             html = render_standalone(view, env, styles)
             if key is not None:
                 cache.put_standalone(key, html)
-        target = _inside(out_dir, f"{view.url}{view.file_stem}.html")
-        _write_text(target, html)
-        written.append(target)
         pending.append((view, html))
+    # The written file carries its fonts; the PDF and .docx name theirs, so they are made from html.
+    for (view, _), text in zip(pending, embed_all([html for _, html in pending], fonts)):
+        target = _inside(out_dir, f"{view.url}{view.file_stem}.html")
+        _write_text(target, text)
+        written.append(target)
     if cache is not None:
         cache.prune_standalone()
-    if not pdf or not pending:
+    if not pending:
         return written
-    available, message = pdf_available()
-    if not available:
-        report.warning(WARNING_PATH, 0, 0, message)
-        return written
+    if pdf:
+        require_pdf()  # build() asked already; a direct caller gets the same stop, never a silent gap
 
-    cached = cache_dir / "pdf"
-    version = weasyprint_version()
     jobs = []
     for view, html in pending:
-        key = hashlib.sha256(f"weasyprint {version}\0{html}".encode("utf-8")).hexdigest()
-        job = PdfJob(html, _inside(cached, f"{view.file_stem}.pdf"), key)
-        if not _cache_hit(job):
-            jobs.append(job)
-    render_pdfs(jobs)
-    for view, _ in pending:
-        target = _inside(out_dir, f"{view.url}{view.file_stem}.pdf")
-        shutil.copyfile(cached / f"{view.file_stem}.pdf", target)
+        docx_key = hashlib.sha256(f"docx {DOCX_FORMAT} python-docx {docx_version()}\0{html}".encode("utf-8")).hexdigest()
+        meta = DocxMeta(document_title(view), view.series.issuer, view.printed_date)
+        jobs.append(PdfJob(html, _inside(cache_dir / "docx", f"{view.file_stem}.docx"), docx_key, meta))
+    if pdf:
+        version = weasyprint_version()
+        for view, html in pending:
+            key = hashlib.sha256(f"weasyprint {version}\0{html}".encode("utf-8")).hexdigest()
+            jobs.append(PdfJob(html, _inside(cache_dir / "pdf", f"{view.file_stem}.pdf"), key))
+    render_pdfs([job for job in jobs if not _cache_hit(job)])
+    for job, (view, _) in zip(jobs, pending * (2 if pdf else 1)):
+        target = _inside(out_dir, f"{view.url}{job.dest.name}")
+        _copy_file(job.dest, target)
         written.append(target)
     return written
 
 
+def embed_all(htmls: list[str], fonts: FontSet | None) -> list[str]:
+    """Every standalone HTML with its fonts inline, on all cores when that is safe (subsetting is per issue)."""
+    if fonts is None or not fonts.files:
+        return list(htmls)
+    workers = min(len(htmls), os.cpu_count() or 1)
+    context = _fork_context()
+    if workers <= 1 or context is None:
+        return [embed_fonts(html, fonts) for html in htmls]
+    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+        return list(pool.map(embed_fonts, htmls, [fonts] * len(htmls), chunksize=max(1, len(htmls) // (4 * workers))))
+
+
+def _copy_file(source: Path, target: Path) -> None:
+    """Copy a rendered file out of the cache, leaving an identical one alone (`jianbao serve`)."""
+    if target.is_file() and target.stat().st_size == source.stat().st_size and target.read_bytes() == source.read_bytes():
+        return
+    shutil.copyfile(source, target)
+
+
+def docx_version() -> str:
+    from importlib.metadata import version
+
+    return version("python-docx")
+
+
 def render_pdfs(jobs: list[PdfJob]) -> dict[Path, float]:
-    """Render PDFs into the cache, on all cores when that is safe; seconds per file."""
+    """Render PDFs (and .docx files) into the cache, on all cores when that is safe; seconds per file."""
     if not jobs:
         return {}
     workers = min(len(jobs), os.cpu_count() or 1)
@@ -270,13 +321,17 @@ def _render_job(job: PdfJob) -> tuple[Path, float]:
     """Render one PDF into the cache and record its key (runs in a worker process)."""
     start = time.perf_counter()
     try:
-        write_pdf(job.html, job.dest)
+        if job.meta is not None:
+            _write_bytes(job.dest, render_docx(job.html, job.meta))
+        else:
+            write_pdf(job.html, job.dest)
         # The key file names the PDF's own hash too: a damaged cached PDF is never copied.
         _write_text(job.dest.with_suffix(".sha256"), f"{job.key} {_file_hash(job.dest)}\n")
     except OSError as exc:
         raise FileSystemError.from_os_error(exc) from exc
     except Exception as exc:
-        raise JianbaoError(f"生成 PDF 失败（{job.dest.stem}）：{type(exc).__name__}: {exc}") from exc
+        what = "Word 文件" if job.meta is not None else "PDF"
+        raise JianbaoError(f"生成 {what} 失败（{job.dest.stem}）：{type(exc).__name__}: {exc}") from exc
     return job.dest, time.perf_counter() - start
 
 
@@ -300,6 +355,13 @@ def _inside(root: Path, name: str) -> Path:
         raise ValueError(f"refusing to write outside {root}: {name}")
     target.parent.mkdir(parents=True, exist_ok=True)
     return target
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    temporary.write_bytes(data)
+    temporary.replace(path)
 
 
 def _write_text(path: Path, text: str) -> None:

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from generator import doctor, printing
+from generator import doctor, print_charts, printing
 from generator.build import check
 from generator.charts import ChartRenderer
 from generator.config import Settings
-from generator.errors import Level, Report
+from generator.errors import Level, Report, UsageError
 from generator.pages import ChartMaker, RenderOptions, make_render_context
 from generator.site import IssueView
 
@@ -83,6 +83,7 @@ def issue_files(pdf_ready, site, render_context, view, tmp_path_factory) -> dict
     """The sample issue written by write_issue_files (renders the PDF once)."""
     out = tmp_path_factory.mktemp("site")
     report = Report()
+    view = dataclasses.replace(view, issue=view.issue.model_copy(update={"copies": 200}))  # （共印 200 份）
     one = dataclasses.replace(site, issues=[view])
     written = printing.write_issue_files(one, render_context, out, pdf=True, cache_dir=tmp_path_factory.mktemp("cache"), report=report)
     assert report.problems == []
@@ -206,6 +207,28 @@ def test_standalone_is_one_self_contained_file(standalone):
         assert text in standalone
 
 
+def test_standalone_charts_are_print_twins_with_labels_of_9pt(standalone, print_css):
+    """Drawn across the 156 mm type area (print.css: width 100%) at scale ≥ 1, 12 px labels print at ≥ 9 pt."""
+    figures = re.findall(r'<div class="jb-chart-static">(<svg.*?</svg>)', standalone, re.S)
+    assert figures
+    type_area_px = 156 / 25.4 * 96
+    for svg in figures:
+        width = float(re.search(r'<svg[^>]*\bwidth="([\d.]+)"', svg).group(1))
+        assert width <= type_area_px
+        scale = type_area_px / width
+        sizes = [float(size) for size in re.findall(r'font-size="([\d.]+)px"', svg)]
+        assert sizes and min(sizes) * scale * 0.75 >= 9, sizes  # px → pt
+    assert declarations(print_css, ".jb-chart-static svg")["width"] == "100%"
+
+
+def test_print_spec_fits_the_type_area_with_print_font_sizes():
+    spec = {"mark": "bar", "width": 640, "config": {"axis": {"labelFontSize": 11, "labelColor": "#333"}}}
+    printed = print_charts.print_spec(spec)
+    assert printed["width"] == 588 and printed["autosize"] == {"type": "fit-x", "contains": "padding"}
+    assert printed["config"]["axis"] == {"labelFontSize": 12, "labelColor": "#333", "titleFontSize": 13}
+    assert spec["width"] == 640 and spec["config"]["axis"]["labelFontSize"] == 11  # the screen spec is left alone
+
+
 def test_standalone_turns_links_to_other_files_into_text():
     html = (
         '<p><a href="../../cases/x/index.html">案例页</a> <a href="https://example.org/" rel="noopener">外部</a> '
@@ -279,11 +302,68 @@ def test_pdf_colophon_sits_at_the_foot_of_the_last_page(pdf):
     last = page_count(pdf)
     placed = words(pdf, last)
     printed = [w for w in placed if w[0].endswith("印发")]
-    assert printed, placed
+    copies = [w for w in placed if w[0].endswith("份）")]
+    assert printed and copies, placed
     type_area_bottom = 842 - 35 * MM
-    assert type_area_bottom - 12 < printed[-1][4] <= type_area_bottom + 1  # its last line on the last line of the type area
+    assert type_area_bottom - 12 < copies[-1][4] <= type_area_bottom + 1  # its last line on the last line of the type area
     for page in range(1, last):
         assert not any("印发" in w[0] for w in words(pdf, page))
+
+
+def text_lines(pdf: Path, page: int) -> list[tuple[float, str]]:
+    """(centre y, text) of every line of text inside the type area of a page, top to bottom."""
+    inside = [w for w in words(pdf, page) if 37 * MM - 2 < w[2] and w[4] < 842 - 35 * MM + 2]
+    lines: list[list[tuple[str, float, float, float, float]]] = []
+    for word in sorted(inside, key=lambda w: (w[2] + w[4]) / 2):
+        centre = (word[2] + word[4]) / 2
+        if lines and centre - (lines[-1][0][2] + lines[-1][0][4]) / 2 < 8:
+            lines[-1].append(word)
+        else:
+            lines.append([word])
+    return [((line[0][2] + line[0][4]) / 2, "".join(w[0] for w in sorted(line, key=lambda w: w[1]))) for line in lines]
+
+
+def test_pdf_full_pages_carry_22_lines_on_the_grid(pdf):
+    """GB/T 9704: 22 lines a page. Full pages are all but the first (版头) and the last (报尾), and a page
+    whose next one opens with a chart that did not fit below its text."""
+    last = page_count(pdf)
+    full = [page for page in range(2, last) if not text_lines(pdf, page + 1)[0][1].startswith("晋中市2022年村级集体经济收入分段")]
+    assert len(full) >= 2, full
+    for page in full:
+        lines = text_lines(pdf, page)
+        assert len(lines) == 22, (page, [text for _, text in lines])
+        pitch = (lines[-1][0] - lines[0][0]) / 21
+        assert abs(pitch - 225 * MM / 22) < 0.3, (page, pitch)  # 10.22 mm: no line taller than the others
+        assert max(len(text) for _, text in lines if not re.search(r"[0-9A-Za-z]", text)) == 28, page  # 28 characters a line
+
+
+def rule_rows(png: Path) -> list[int]:
+    """The pixel rows of a page image that are a horizontal rule across most of the type area."""
+    from PIL import Image
+
+    image = Image.open(png).convert("L")
+    width, height = image.size
+    left, right = int(width * 28 / 210), int(width * (210 - 26) / 210)
+    pixels = image.load()
+    rows = []
+    for y in range(height):
+        dark = sum(1 for x in range(left, right) if pixels[x, y] < 128)
+        if dark > 0.9 * (right - left):
+            rows.append(y)
+    return rows
+
+
+def test_pdf_copies_line_sits_inside_the_closing_rule(pdf, tmp_path):
+    last = page_count(pdf)
+    placed = words(pdf, last)
+    copies = [w for w in placed if "200" in w[0]]
+    printed = [w for w in placed if w[0].endswith("印发")]
+    assert copies and printed
+    assert copies[-1][2] > printed[-1][4] - 1  # under the 印发 line
+    subprocess.run(["pdftoppm", "-r", "72", "-f", str(last), "-l", str(last), "-png", "-singlefile", str(pdf), str(tmp_path / "last")], check=True)
+    rows = rule_rows(tmp_path / "last.png")
+    assert rows, "no rules found on the last page"
+    assert rows[-1] > copies[-1][4]  # the closing rule runs under （共印 200 份）
 
 
 def test_pdf_page_numbers_odd_right_even_left(pdf):
@@ -296,7 +376,10 @@ def test_pdf_page_numbers_odd_right_even_left(pdf):
 
 def test_pdf_is_byte_identical_for_the_same_html(pdf, issue_files, tmp_path):
     again = tmp_path / "again.pdf"
-    printing.write_pdf(issue_files[".html"].read_text(encoding="utf-8"), again, None)
+    written = issue_files[".html"].read_text(encoding="utf-8")
+    html = re.sub(r'<style id="jb-fonts">.*?</style>\n', "", written, flags=re.S)  # the PDF is made from the file less its fonts
+    assert html != written
+    printing.write_pdf(html, again, None)
     assert again.read_bytes() == pdf.read_bytes()
 
 
@@ -315,7 +398,7 @@ def fake_pdf(html: str, dest: Path, base_url: Path | None = None) -> None:
 
 
 def test_issue_files_are_written_beside_the_issue_page(issue_files, view):
-    for suffix in (".html", ".pdf"):
+    for suffix in (".html", ".docx", ".pdf"):
         path = issue_files[suffix]
         assert path.as_posix().endswith(f"briefings/sxxczx/2023/007/{SAMPLE_STEM}{suffix}")
     assert issue_files[".pdf"].read_bytes().startswith(b"%PDF-")
@@ -335,20 +418,19 @@ def test_unchanged_issue_reuses_the_cached_pdf(site, render_context, view, tmp_p
     assert len(calls) == 2
 
 
-def test_missing_pdf_dependencies_warn_and_skip_pdfs(site, render_context, view, tmp_path, monkeypatch):
+def test_missing_pdf_dependencies_stop_writing_issue_files(site, render_context, view, tmp_path, monkeypatch):
     one = dataclasses.replace(site, issues=[view])
-    monkeypatch.setattr(printing, "pdf_available", lambda: (False, "未生成 PDF：缺少 X。请安装：sudo apt-get install x"))
-    report = Report()
-    written = printing.write_issue_files(one, render_context, tmp_path, pdf=True, cache_dir=tmp_path / "cache", report=report)
-    assert [p.suffix for p in written] == [".html"]
-    assert [p.format() for p in report.problems] == ["content/briefings:0:0: 警告: 未生成 PDF：缺少 X。请安装：sudo apt-get install x"]
-    assert report.problems[0].level == Level.WARNING
+    monkeypatch.setattr(printing, "pdf_available", lambda: (False, "无法生成 PDF：缺少 X。请安装：sudo apt-get install x"))
+    with pytest.raises(UsageError) as raised:
+        printing.write_issue_files(one, render_context, tmp_path, pdf=True, cache_dir=tmp_path / "cache", report=Report())
+    assert str(raised.value) == "无法生成 PDF：缺少 X。请安装：sudo apt-get install x"
+    assert raised.value.exit_code == 2
 
 
-def test_no_pdf_flag_writes_only_html(site, render_context, view, tmp_path, monkeypatch):
+def test_no_pdf_flag_writes_html_and_docx(site, render_context, view, tmp_path, monkeypatch):
     monkeypatch.setattr(printing, "pdf_available", lambda: pytest.fail("not asked without --pdf"))
     written = printing.write_issue_files(dataclasses.replace(site, issues=[view]), render_context, tmp_path, pdf=False, cache_dir=tmp_path / "cache", report=Report())
-    assert [p.name for p in written] == [f"{SAMPLE_STEM}.html"]
+    assert [p.name for p in written] == [f"{SAMPLE_STEM}.html", f"{SAMPLE_STEM}.docx"]
 
 
 def test_pdfs_render_in_worker_processes(tmp_path, monkeypatch):
@@ -434,6 +516,7 @@ def test_doctor_optional_tools_do_not_block_pdfs(monkeypatch):
     chromium = next(c for c in checks if c.name.startswith("Chromium"))
     assert not chromium.ok and chromium.optional and chromium.fix == "sudo apt-get install chromium"
     assert {c.fix for c in checks if c.name.startswith(("pdftotext", "pdffonts"))} == {"sudo apt-get install poppler-utils"}
+    assert [c.fix for c in checks if c.name.startswith("soffice")] == ["sudo apt-get install libreoffice-writer"]  # Word file test only
     assert doctor.missing(checks) == []
     assert doctor.format_checks(checks).endswith("必需的系统依赖齐全，可以生成 PDF。")
 
@@ -443,6 +526,42 @@ def test_pdf_available_names_the_packages_to_install(monkeypatch):
     ok, message = printing.pdf_available()
     assert not ok
     assert message == (
-        "未生成 PDF：缺少 Noto Serif CJK SC 字体（红头、标题、加粗）。"
-        "请安装：sudo apt-get install fonts-noto-cjk。运行 jianbao doctor 可查看全部检查结果。"
+        "无法生成 PDF：缺少 Noto Serif CJK SC 字体（红头、标题、加粗）。"
+        "请安装：sudo apt-get install fonts-noto-cjk。运行 jianbao doctor 可查看全部检查结果；"
+        "不需要 PDF 时用 jianbao build --no-pdf 构建。"
     )
+
+
+# --- a build that cannot make PDFs stops (issue 15, item 8) ----------------------
+
+NO_PANGO = "无法生成 PDF：缺少 WeasyPrint 与 Pango（生成 PDF）。请安装：sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0。"
+
+
+def test_build_without_pdf_dependencies_stops_with_exit_2(repo_root, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    monkeypatch.setattr(printing, "pdf_available", lambda: (False, NO_PANGO))
+    site_dir = tmp_path / "site"
+    result = CliRunner().invoke(main, ["build", "--project", str(repo_root), "--site-dir", str(site_dir)])
+    assert result.exit_code == 2, result.output
+    assert f"错误：{NO_PANGO}" in result.output
+    assert not site_dir.exists()  # stopped before anything was written
+
+
+@pytest.mark.e2e
+def test_build_with_no_pdf_needs_no_pdf_dependencies(repo_root, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    monkeypatch.setattr(printing, "pdf_available", lambda: pytest.fail("--no-pdf must not ask for PDF dependencies"))
+    site_dir = tmp_path / "site"
+    result = CliRunner().invoke(main, ["build", "--project", str(repo_root), "--site-dir", str(site_dir), "--no-pdf"])
+    assert result.exit_code == 0, result.output
+    issue = site_dir / "briefings/sxxczx/2023/007"
+    assert (issue / f"{SAMPLE_STEM}.html").is_file() and (issue / f"{SAMPLE_STEM}.docx").is_file()  # the .docx needs no system fonts
+    assert not (issue / f"{SAMPLE_STEM}.pdf").exists()
+    page = (issue / "index.html").read_text(encoding="utf-8")
+    assert f'<a href="{SAMPLE_STEM}.docx">Word 文档</a>' in page and f"{SAMPLE_STEM}.pdf" not in page
