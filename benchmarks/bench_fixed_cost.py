@@ -29,7 +29,7 @@ HEAVY = ("altair", "vl_convert", "weasyprint", "pandas", "mkdocs", "docx", "jieb
 PROBE = r"""
 import json, sys, time
 start = time.perf_counter()
-from generator.cli import main
+from generator.commands.cli import main
 code = 0
 try:
     main(sys.argv[2:], standalone_mode=False)

@@ -20,8 +20,8 @@ sys.path[:0] = [str(HERE), str(HERE.parent)]
 
 from synth_villages import benchmark_table, write_table_csv  # noqa: E402
 
-from generator.indicators import compute_indicators, load_indicators  # noqa: E402
-from generator.tables import read_villages  # noqa: E402
+from generator.data.indicators import compute_indicators, load_indicators  # noqa: E402
+from generator.data.tables import read_villages  # noqa: E402
 
 
 def best_of(repeat: int, work):

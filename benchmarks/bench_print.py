@@ -20,13 +20,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator import fonts_embed, printing  # noqa: E402
+from generator.output import fonts_embed, printing  # noqa: E402
 from generator.build import check  # noqa: E402
-from generator.charts import ChartRenderer  # noqa: E402
+from generator.site.charts import ChartRenderer  # noqa: E402
 from generator.config import Settings  # noqa: E402
-from generator.docx_issue import DocxMeta, render_docx  # noqa: E402
+from generator.output.docx_issue import DocxMeta, render_docx  # noqa: E402
 from generator.errors import Report  # noqa: E402
-from generator.pages import ChartMaker, RenderOptions, make_render_context  # noqa: E402
+from generator.site.pages import ChartMaker, RenderOptions, make_render_context  # noqa: E402
 
 TARGET_HTML = 1.5 * 1024 * 1024
 

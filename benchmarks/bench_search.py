@@ -56,9 +56,9 @@ HARNESS = REPO / "tests" / "search_node.js"
 def render_stage(project: Path):
     """check + render of a project, as jianbao build does: (site, pages, userdict, offline)."""
     from generator.build import check
-    from generator.charts import ChartRenderer
+    from generator.site.charts import ChartRenderer
     from generator.config import Settings
-    from generator.pages import ChartMaker, RenderOptions, make_render_context, render_pages, search_dictionary
+    from generator.site.pages import ChartMaker, RenderOptions, make_render_context, render_pages, search_dictionary
 
     settings = Settings.create(project, pdf=False, offline=True)
     checked = check(settings)
@@ -70,8 +70,8 @@ def render_stage(project: Path):
 
 
 def time_index(site, pages, userdict) -> dict:
-    from generator.search import render_search
-    from generator.search_index import SearchCache
+    from generator.site.search import render_search
+    from generator.output.search_index import SearchCache
 
     cache = SearchCache()
     start = time.perf_counter()
@@ -125,7 +125,7 @@ def run_client(folder: Path, queries: list[dict]) -> list[dict]:
 
 
 def normal_texts(files: dict[str, bytes]) -> dict[str, str]:
-    from generator.search_text import normalize
+    from generator.site.search_text import normalize
 
     texts = {}
     for name, data in files.items():
@@ -136,7 +136,7 @@ def normal_texts(files: dict[str, bytes]) -> dict[str, str]:
 
 
 def recall_and_false_positives(folder: Path, files: dict[str, bytes], samples: int, absent: int, seed: int = 11) -> dict:
-    from generator.search_text import phrases
+    from generator.site.search_text import phrases
 
     texts = normal_texts(files)
     rng = random.Random(seed)

@@ -74,11 +74,11 @@ def _instrument() -> None:
         return
     _INSTRUMENTED = True
     import generator.build as build_module
-    import generator.charts as charts
-    import generator.mkdocs_run as mkdocs_run
-    import generator.pages as pages
-    import generator.printing as printing
-    import generator.yamlcache as yamlcache
+    import generator.site.charts as charts
+    import generator.output.mkdocs_run as mkdocs_run
+    import generator.site.pages as pages
+    import generator.output.printing as printing
+    import generator.content.yamlcache as yamlcache
 
     def wrap(owner, name, seconds=None, counter=None, after=None):
         if not hasattr(owner, name):  # a stage the pipeline does not run (e.g. index compaction is off)
@@ -214,7 +214,7 @@ def floor_build(project: Path, out: Path, auto_nav: bool = False) -> dict:
     }
     if not auto_nav:
         from generator.errors import Report
-        from generator.mkdocs_config import read_mkdocs_yml
+        from generator.output.mkdocs_config import read_mkdocs_yml
 
         nav = read_mkdocs_yml(project / "mkdocs.yml", Report())[0].get("nav")
         if nav:
@@ -461,7 +461,7 @@ def serve_check(project: Path, env: dict) -> str:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    process = subprocess.Popen([sys.executable, "-c", "from generator.cli import main; main()", "serve", "--project", str(project), "--port", str(port)],
+    process = subprocess.Popen([sys.executable, "-c", "from generator.commands.cli import main; main()", "serve", "--project", str(project), "--port", str(port)],
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=str(REPO),
                                env={**os.environ, **env})
     try:

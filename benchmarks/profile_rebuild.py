@@ -27,8 +27,8 @@ def main() -> None:
     from pyinstrument import Profiler
 
     import generator.build as build_module
-    import generator.mkdocs_run as mkdocs_run
-    import generator.printing as printing
+    import generator.output.mkdocs_run as mkdocs_run
+    import generator.output.printing as printing
     from bench_site import change_one_issue
     from generator.buildcache import BuildCache
     from generator.config import Settings

@@ -19,17 +19,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .buildcache import BuildCache
-from .config import Settings
-from .content import Project, load_project
-from .data import Data, load_data
-from .errors import ContentError, FileSystemError, Level, Report
-from .figures import Figures, check_charts, check_figures, check_highlights
-from .files import build_lock, recover_site, remove_path, remove_quietly, replace_dir, write_tree
-from .mkdocs_config import check_mkdocs_yml, read_assets, site_extra
-from .provenance import check_coverage
-from .site import Site, compute_site
-from .validate import validate_project
+from generator.buildcache import BuildCache
+from generator.config import Settings
+from generator.content.load import Project, load_project
+from generator.data.load import Data, load_data
+from generator.errors import ContentError, FileSystemError, Level, Report
+from generator.data.figures import Figures, check_charts, check_figures, check_highlights
+from generator.output.files import build_lock, recover_site, remove_path, remove_quietly, replace_dir, write_tree
+from generator.output.mkdocs_config import check_mkdocs_yml, read_assets, site_extra
+from generator.data.provenance import check_coverage
+from generator.site.structure import Site, compute_site
+from generator.content.validate import validate_project
 
 Progress = Callable[[str], None]
 
@@ -99,9 +99,9 @@ def source_date_epoch(settings: Settings, site: Site) -> int | None:
 
 def render_site(settings: Settings, checked: Checked, cache: BuildCache, timings: dict[str, float] | None = None) -> Rendered:
     """Phase one, second half: every file of the docs tree, rendered into memory (nothing is written)."""
-    from .charts import ChartRenderer, cached_vega_bundle
-    from .pages import VEGA_BUNDLE, ChartMaker, RenderOptions, make_render_context, render_pages, search_dictionary
-    from .search import render_search
+    from generator.site.charts import ChartRenderer, cached_vega_bundle
+    from generator.site.pages import VEGA_BUNDLE, ChartMaker, RenderOptions, make_render_context, render_pages, search_dictionary
+    from generator.site.search import render_search
 
     options = RenderOptions(offline=settings.offline, extra=site_extra(checked.mkdocs), pdf=settings.pdf,
                             cache_dir=settings.cache_dir, docs_dir=settings.docs_dir)
@@ -127,7 +127,7 @@ def build(settings: Settings, progress: Progress = lambda stage: None, cache: Bu
     with _timed(timings, "check"):
         checked = check(settings, progress, cache)
     if settings.pdf:
-        from .printing import require_pdf
+        from generator.output.printing import require_pdf
 
         require_pdf()  # exit 2 naming the packages, before anything is written (--no-pdf builds without)
     epoch = source_date_epoch(settings, checked.site)
@@ -150,7 +150,7 @@ def build(settings: Settings, progress: Progress = lambda stage: None, cache: Bu
 def write_site(settings: Settings, checked: Checked, rendered: Rendered, result: BuildResult, cache: BuildCache,
                progress: Progress) -> None:
     """Phase two: write build/docs, run MkDocs into a staging folder, write the print outputs, swap, save caches."""
-    from .printing import write_issue_files
+    from generator.output.printing import write_issue_files
 
     timings = result.timings
     key = (str(settings.docs_dir), str(settings.site_dir))
@@ -183,7 +183,7 @@ def write_site(settings: Settings, checked: Checked, rendered: Rendered, result:
 
 
 def _run_mkdocs(settings: Settings, checked: Checked, site_dir: Path, timings: dict[str, float], *, dirty: bool = False) -> None:
-    from .mkdocs_run import run_mkdocs, write_mkdocs_config
+    from generator.output.mkdocs_run import run_mkdocs, write_mkdocs_config
 
     with _timed(timings, "mkdocs"):
         config = write_mkdocs_config(settings, checked.mkdocs, site_dir)
@@ -193,7 +193,7 @@ def _run_mkdocs(settings: Settings, checked: Checked, site_dir: Path, timings: d
 
 
 def _indicators_csv(data: Data, cache: BuildCache) -> str:
-    from .indicators import indicators_csv
+    from generator.data.indicators import indicators_csv
 
     if not data.digest:
         return indicators_csv(data.indicators)

@@ -18,7 +18,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from .search_index import SearchCache
+from generator.output.search_index import SearchCache
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")

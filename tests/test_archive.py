@@ -15,10 +15,10 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import write
-from generator import mkdocs_run
-from generator.archive import windows_problem
+from generator.output import mkdocs_run
+from generator.output.archive import windows_problem
 from generator.build import build
-from generator.cli import main
+from generator.commands.cli import main
 from generator.config import Settings
 from generator.errors import UsageError
 
@@ -84,7 +84,7 @@ def test_archive_manifest_verifies_and_is_reproducible(sample, tmp_path, monkeyp
 
 
 def test_archive_readme_says_what_built_it_and_how_to_rebuild(sample, tmp_path, monkeypatch):
-    from generator.archive import jianbao_version
+    from generator.output.archive import jianbao_version
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1680220800")
     assert CliRunner().invoke(main, ["archive", "--project", str(sample), "-o", str(tmp_path / "简报归档.zip")]).exit_code == 0
@@ -108,7 +108,7 @@ def test_unzipped_archive_rebuilds_the_same_site(sample, tmp_path, monkeypatch):
     archived = tree_hashes(folder / "site")
     assert any(name.endswith(".pdf") for name in archived)
     environment = {**os.environ, "SOURCE_DATE_EPOCH": epoch, "NO_MKDOCS_2_WARNING": "1"}
-    rebuilt = subprocess.run([sys.executable, "-c", "from generator.cli import main; main()", "build", "--offline"], cwd=folder, env=environment, capture_output=True, text=True)
+    rebuilt = subprocess.run([sys.executable, "-c", "from generator.commands.cli import main; main()", "build", "--offline"], cwd=folder, env=environment, capture_output=True, text=True)
     assert rebuilt.returncode == 0, rebuilt.stdout + rebuilt.stderr
     again = tree_hashes(folder / "site")
     assert again.keys() == archived.keys()

@@ -11,15 +11,15 @@ from click.testing import CliRunner
 from conftest import ISSUE, SERIES, write
 
 from generator.build import check as check_build
-from generator.cli import main
+from generator.commands.cli import main
 from generator.config import Settings
-from generator.content import load_project
+from generator.content.load import load_project
 from generator.errors import ContentError, Report
-from generator.numbering import derive_totals, expected_total, issue_path, next_numbers
-from generator.pages import RenderOptions, make_render_context, render_pages
-from generator.printing import render_standalone
-from generator.urls import RESERVED_CASE_IDS
-from generator.validate import validate_project
+from generator.content.numbering import derive_totals, expected_total, issue_path, next_numbers
+from generator.site.pages import RenderOptions, make_render_context, render_pages
+from generator.output.printing import render_standalone
+from generator.site.urls import RESERVED_CASE_IDS
+from generator.content.validate import validate_project
 
 
 def problems(root: Path) -> list[str]:
@@ -298,7 +298,7 @@ def test_scaffolds_are_drafts_that_check_and_are_not_built(mini):
 
 
 def test_case_template_shows_charts():
-    from generator.scaffold import CASE_TEMPLATE
+    from generator.commands.scaffold import CASE_TEMPLATE
 
     text = CASE_TEMPLATE.format(case_id="x", date="2024-01-01")
     assert "# charts:" in text and "#   - {type: bands, region: 山西省/晋中市, year: 2022}" in text
@@ -492,7 +492,7 @@ def test_value_errors_say_what_is_expected(mini):
 
 
 def test_valid_regions_and_years_are_listed_when_few():
-    from generator.figures import data_hint
+    from generator.data.figures import data_hint
 
     class Few:
         def regions(self):

@@ -11,9 +11,9 @@ from conftest import write
 
 from generator.build import check
 from generator.config import Settings
-from generator.facets import case_facets, facets_script
-from generator.pages import RenderOptions, make_render_context, render_pages
-from generator.site import CASES_PAGE_SIZE, Pager, ensure_region, region_order
+from generator.site.facets import case_facets, facets_script
+from generator.site.pages import RenderOptions, make_render_context, render_pages
+from generator.site.structure import CASES_PAGE_SIZE, Pager, ensure_region, region_order
 
 REGIONS = ["山西省/长治市/潞州区", "山西省", "山西省/晋中市/榆次区/东阳镇", "某省/某市", "某省"]
 
@@ -108,7 +108,7 @@ def test_facet_data_lists_every_case_and_regions_in_hierarchy_order(many):
 
 
 def test_facet_data_cuts_long_summaries(many):
-    from generator.facets import SUMMARY_CHARS, _shorten
+    from generator.site.facets import SUMMARY_CHARS, _shorten
 
     assert _shorten("甲" * SUMMARY_CHARS) == "甲" * SUMMARY_CHARS
     assert _shorten("甲" * (SUMMARY_CHARS + 1)) == "甲" * (SUMMARY_CHARS - 1) + "…"

@@ -12,8 +12,8 @@ import pytest
 from bs4 import BeautifulSoup
 from pydantic import ValidationError
 
-from generator import charts
-from generator.charts import ChartError, ChartRenderer, ChartSpec
+from generator.site import charts
+from generator.site.charts import ChartError, ChartRenderer, ChartSpec
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "site_templates"
 HOSTILE = "</script><script>alert(1)</script>"

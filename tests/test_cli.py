@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import write
 
-from generator.cli import main
+from generator.commands.cli import main
 
 pytestmark = pytest.mark.e2e  # runs the commands on real projects, with MkDocs
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from conftest import write
 
-from generator.content import load_project
+from generator.content.load import load_project
 from generator.errors import Report
-from generator.validate import validate_project
+from generator.content.validate import validate_project
 
 
 def check(root: Path) -> list[str]:

@@ -17,13 +17,13 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from generator import printing
+from generator.output import printing
 from generator.build import check
-from generator.charts import ChartRenderer
+from generator.site.charts import ChartRenderer
 from generator.config import Settings
-from generator.docx_issue import DocxMeta, parse_sheet, render_docx
+from generator.output.docx_issue import DocxMeta, parse_sheet, render_docx
 from generator.errors import Report
-from generator.pages import ChartMaker, RenderOptions, make_render_context
+from generator.site.pages import ChartMaker, RenderOptions, make_render_context
 
 SAMPLE_STEM = "sxxczx-2023-007"
 META = DocxMeta("山西省乡村振兴简报 2023 年第 7 期（总第 62 期）：晋中市", "山西省乡村振兴局", dt.date(2023, 3, 31))

@@ -25,12 +25,12 @@ import pytest
 from click.testing import CliRunner
 from conftest import REPO, write
 
-import generator.files as files_module
+import generator.output.files as files_module
 from generator.build import build, recover_site
-from generator.cli import main
+from generator.commands.cli import main
 from generator.config import Settings
 from generator.errors import FileSystemError, JianbaoError, UsageError
-from generator.printing import pdf_available
+from generator.output.printing import pdf_available
 
 pytestmark = pytest.mark.e2e
 
@@ -162,7 +162,7 @@ def test_site_parent_without_write_permission(built):
 
 KILL_RUNNER = """\
 import sys, time
-import generator.build as b, generator.files as f
+import generator.build as b, generator.output.files as f
 
 def pause(name):  # stop here, to be killed: the parent waits for this line
     print("JIANBAO_PAUSED " + name, file=sys.stderr, flush=True)
@@ -176,10 +176,10 @@ if point == "write":  # after the first file of build/docs is written
         pause("write")
     f.write_atomic = write_atomic
 elif point == "mkdocs":  # MkDocs has built the staging folder, site/ not yet replaced
-    write_issue_files = __import__("generator.printing", fromlist=["x"]).write_issue_files
+    write_issue_files = __import__("generator.output.printing", fromlist=["x"]).write_issue_files
     def after_mkdocs(*args, **kwargs):
         pause("mkdocs")
-    sys.modules["generator.printing"].write_issue_files = after_mkdocs
+    sys.modules["generator.output.printing"].write_issue_files = after_mkdocs
 elif point == "swap":  # the new site is in place (exchanged), or site/ moved aside (two renames)
     exchange = f._exchange
     def exchanged(new, target):
@@ -196,7 +196,7 @@ elif point == "swap":  # the new site is in place (exchanged), or site/ moved as
         return result
     type(b.Path()).rename = rename_then_pause
 {patch}
-from generator.cli import main
+from generator.commands.cli import main
 sys.exit(main())
 """
 
@@ -323,7 +323,7 @@ def test_damaged_cache_is_rebuilt(mini, tmp_path, monkeypatch):
     for index, path in enumerate(others):
         path.write_bytes(os.urandom(200) if index % 2 else path.read_bytes()[:20])
     # A new process, as after a crash: nothing is remembered in memory.
-    result = subprocess.run([sys.executable, "-c", "from generator.cli import main; main()", "build", "--project", str(mini), *([] if pdf else ["--no-pdf"])],
+    result = subprocess.run([sys.executable, "-c", "from generator.commands.cli import main; main()", "build", "--project", str(mini), *([] if pdf else ["--no-pdf"])],
                             capture_output=True, text=True, timeout=600, env={**os.environ, "JIANBAO_CACHE_DIR": str(cache)})
     assert result.returncode == 0, result.stderr[-3000:]
     assert tree(mini / "site") == good  # byte for byte what the intact cache gave
@@ -348,7 +348,7 @@ def test_builds_in_one_process_equal_a_fresh_build(mini, tmp_path):
         jieba.load_userdict(str(userdict))
     build(Settings.create(mini, pdf=False))
     in_process = tree(mini / "site")
-    result = subprocess.run([sys.executable, "-c", "from generator.cli import main; main()", "build", "--project", str(mini), "--no-pdf"],
+    result = subprocess.run([sys.executable, "-c", "from generator.commands.cli import main; main()", "build", "--project", str(mini), "--no-pdf"],
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]
     assert tree(mini / "site") == in_process
@@ -357,7 +357,7 @@ def test_builds_in_one_process_equal_a_fresh_build(mini, tmp_path):
 def test_write_tree_notices_files_changed_between_builds(tmp_path):
     """In one process write_tree trusts a file's stat: a file edited or replaced since is checked again."""
     from generator.buildcache import WriteRecord
-    from generator.files import write_tree
+    from generator.output.files import write_tree
 
     docs = tmp_path / "docs"
     record = WriteRecord()

@@ -9,7 +9,7 @@ from conftest import write
 from generator.build import build, check
 from generator.config import Settings
 from generator.errors import ContentError
-from generator.figures import agrees
+from generator.data.figures import agrees
 
 CASE = "content/cases/jinzhong-six-focus.yml"
 

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from generator import fonts_embed, printing
+from generator.output import fonts_embed, printing
 from generator.build import check
-from generator.charts import ChartRenderer
+from generator.site.charts import ChartRenderer
 from generator.config import Settings
 from generator.errors import Report
-from generator.pages import ChartMaker, RenderOptions, make_render_context
+from generator.site.pages import ChartMaker, RenderOptions, make_render_context
 
 SAMPLE_STEM = "sxxczx-2023-007"
 CHROMIUM = "/usr/bin/chromium"

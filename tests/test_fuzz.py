@@ -39,18 +39,18 @@ from hypothesis import strategies as st
 from mkdocs.utils.meta import get_data
 from ruamel.yaml import YAML
 
-from generator import text as texts
-from generator.files import write_tree
-from generator.content import load_project
-from generator.data import Data, load_data
+from generator.site import text as texts
+from generator.output.files import write_tree
+from generator.content.load import load_project
+from generator.data.load import Data, load_data
 from generator.errors import JianbaoError, Report
-from generator.figures import FigureError, Figures, check_charts, check_figures, check_highlights
-from generator.indicators import compute_indicators, load_indicators
-from generator.pages import ChartMaker, RenderOptions, make_render_context, render_pages, yaml_str
-from generator.site import compute_site
-from generator.tables import COLUMNS, read_villages
-from generator.validate import validate_project
-from generator.yamlsrc import parse_yaml
+from generator.data.figures import FigureError, Figures, check_charts, check_figures, check_highlights
+from generator.data.indicators import compute_indicators, load_indicators
+from generator.site.pages import ChartMaker, RenderOptions, make_render_context, render_pages, yaml_str
+from generator.site.structure import compute_site
+from generator.data.tables import COLUMNS, read_villages
+from generator.content.validate import validate_project
+from generator.content.yamlsrc import parse_yaml
 
 pytestmark = pytest.mark.e2e  # hundreds of generated inputs through the whole pipeline
 

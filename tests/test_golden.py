@@ -14,7 +14,7 @@ import pytest
 
 from generator.build import check
 from generator.config import Settings
-from generator.pages import RenderOptions, make_render_context, render_pages
+from generator.site.pages import RenderOptions, make_render_context, render_pages
 
 GOLDEN = Path(__file__).parent / "golden"
 PAGES = [

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from generator.bulletin_parse import Line, cn_number, join_breaks, parse_bulletin, split_recipients
-from generator.content import load_project
+from generator.importing.bulletin_parse import Line, cn_number, join_breaks, parse_bulletin, split_recipients
+from generator.content.load import load_project
 from generator.errors import ContentError, Level, Report
-from generator.importer import Document, import_files, render_yaml, summary_lines
-from generator.models import CaseArticle, TextArticle
-from generator.validate import validate_project
-from generator.yamlsrc import parse_yaml
+from generator.importing.importer import Document, import_files, render_yaml, summary_lines
+from generator.content.models import CaseArticle, TextArticle
+from generator.content.validate import validate_project
+from generator.content.yamlsrc import parse_yaml
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = Path("/work/shared/seeds/004_1b918d74ee733bf2.txt")
@@ -378,7 +378,7 @@ def test_masthead_of_no_series_stops_the_import(tmp_path: Path) -> None:
 def test_masthead_of_no_series_cli_prints_the_series_lines(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
-    from generator.cli import main
+    from generator.commands.cli import main
 
     root = fresh_project(tmp_path / "p")
     source = tmp_path / "zj.txt"

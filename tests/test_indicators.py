@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from generator.indicators import (
+from generator.data.indicators import (
     compare_published,
     compute_indicators,
     compute_percent,
@@ -16,7 +16,7 @@ from generator.indicators import (
     read_published,
     write_indicators_csv,
 )
-from generator.tables import read_villages
+from generator.data.tables import read_villages
 
 ROOT = Path(__file__).resolve().parent.parent
 REQUIRED_IDS = {

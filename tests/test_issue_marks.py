@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from conftest import write
-from generator import printing
+from generator.output import printing
 from generator.build import check
-from generator.charts import ChartRenderer
+from generator.site.charts import ChartRenderer
 from generator.config import Settings
-from generator.pages import ChartMaker, RenderOptions, make_render_context, render_pages
+from generator.site.pages import ChartMaker, RenderOptions, make_render_context, render_pages
 
 MARKED = """
 series: demo

@@ -20,8 +20,8 @@ pytestmark = pytest.mark.e2e  # each limit is tried on a file of its full size: 
 
 RUNNER = r"""
 import json, resource, sys, time
-import generator.build, generator.data, generator.tables, generator.xlsx, python_calamine  # imports are not what we measure
-from generator.cli import main
+import generator.build, generator.data.load, generator.data.tables, generator.data.xlsx, python_calamine  # imports are not what we measure
+from generator.commands.cli import main
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 start = time.perf_counter()
 code = 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.numbers import format_number, format_quantity
+from generator.site.numbers import format_number, format_quantity
 
 
 @pytest.mark.parametrize(("value", "unit", "shown"), [

@@ -17,9 +17,9 @@ from generator.build import check
 from generator.buildcache import BuildCache
 from generator.config import Settings
 from generator.errors import Report
-from generator.pagecache import PageCache
-from generator.pages import ChartMaker, RenderOptions, make_render_context, render_pages
-from generator.printing import read_styles, render_standalone
+from generator.site.pagecache import PageCache
+from generator.site.pages import ChartMaker, RenderOptions, make_render_context, render_pages
+from generator.output.printing import read_styles, render_standalone
 
 SECOND_ISSUE = """
 series: sxxczx
@@ -117,8 +117,8 @@ def test_every_changed_page_has_a_new_fingerprint(tmp_path, change):
 @pytest.mark.e2e
 def test_unchanged_pages_are_taken_from_the_previous_build(tmp_path):
     from generator.build import build
-    from generator.mkdocs_config import check_mkdocs_yml, site_extra
-    from generator.charts import ChartRenderer
+    from generator.output.mkdocs_config import check_mkdocs_yml, site_extra
+    from generator.site.charts import ChartRenderer
 
     project = copy_sample(tmp_path / "project")
     build(Settings.create(project, pdf=False))

@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from generator import doctor, print_charts, printing
+from generator.output import doctor, print_charts, printing
 from generator.build import check
-from generator.charts import ChartRenderer
+from generator.site.charts import ChartRenderer
 from generator.config import Settings
 from generator.errors import Level, Report, UsageError
-from generator.pages import ChartMaker, RenderOptions, make_render_context
-from generator.site import IssueView
+from generator.site.pages import ChartMaker, RenderOptions, make_render_context
+from generator.site.structure import IssueView
 
 pytestmark = pytest.mark.e2e  # renders PDFs with WeasyPrint
 
@@ -540,7 +540,7 @@ NO_PANGO = "无法生成 PDF：缺少 WeasyPrint 与 Pango（生成 PDF）。请
 def test_build_without_pdf_dependencies_stops_with_exit_2(repo_root, tmp_path, monkeypatch):
     from click.testing import CliRunner
 
-    from generator.cli import main
+    from generator.commands.cli import main
 
     monkeypatch.setattr(printing, "pdf_available", lambda: (False, NO_PANGO))
     site_dir = tmp_path / "site"
@@ -554,7 +554,7 @@ def test_build_without_pdf_dependencies_stops_with_exit_2(repo_root, tmp_path, m
 def test_build_with_no_pdf_needs_no_pdf_dependencies(repo_root, tmp_path, monkeypatch):
     from click.testing import CliRunner
 
-    from generator.cli import main
+    from generator.commands.cli import main
 
     monkeypatch.setattr(printing, "pdf_available", lambda: pytest.fail("--no-pdf must not ask for PDF dependencies"))
     site_dir = tmp_path / "site"

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 
 from conftest import write
-from generator import printing
+from generator.output import printing
 from generator.build import check
-from generator.charts import ChartRenderer
+from generator.site.charts import ChartRenderer
 from generator.config import Settings
-from generator.pages import ChartMaker, RenderOptions, make_render_context, render_pages
-from generator.provenance import YearCoverage, coverage_text
+from generator.site.pages import ChartMaker, RenderOptions, make_render_context, render_pages
+from generator.data.provenance import YearCoverage, coverage_text
 
 WITH_FIGURE = """
 series: sxxczx

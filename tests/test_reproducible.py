@@ -30,7 +30,7 @@ def tree(folder: Path) -> dict[str, str]:
 
 def build_in_child(project: Path, hash_seed: str, cache_dir: Path) -> dict[str, str]:
     env = {**os.environ, "PYTHONHASHSEED": hash_seed, "SOURCE_DATE_EPOCH": EPOCH, "JIANBAO_CACHE_DIR": str(cache_dir)}
-    result = subprocess.run([sys.executable, "-c", "from generator.cli import main; main()", "build", "--project", str(project), "--no-pdf"],
+    result = subprocess.run([sys.executable, "-c", "from generator.commands.cli import main; main()", "build", "--project", str(project), "--no-pdf"],
                             env=env, capture_output=True, text=True, timeout=900)
     assert result.returncode == 0, result.stderr[-3000:]
     return tree(project / "site")

@@ -17,12 +17,12 @@ from pathlib import Path
 import pytest
 from conftest import copy_sample, write
 
-import generator.mkdocs_run as mkdocs_run
+import generator.output.mkdocs_run as mkdocs_run
 from generator.build import build
 from generator.config import Settings
-from generator.search_index import (SearchCache, SearchPage, decode_postings, encode_postings, fnv1a,
+from generator.output.search_index import (SearchCache, SearchPage, decode_postings, encode_postings, fnv1a,
                                     render_search_index)
-from generator.search_text import BODY, HEAD, TITLE, normalize, page_text, phrases, terms_of
+from generator.site.search_text import BODY, HEAD, TITLE, normalize, page_text, phrases, terms_of
 
 NODE = shutil.which("node")
 HARNESS = Path(__file__).with_name("search_node.js")
@@ -291,8 +291,8 @@ def test_two_builds_give_byte_identical_index_files(docs, tmp_path):
 
 def test_engine_search_and_offline_plugins_are_dropped_with_a_note(tmp_path):
     from generator.errors import Report
-    from generator.mkdocs_config import check_mkdocs_yml
-    from generator.mkdocs_run import build_config
+    from generator.output.mkdocs_config import check_mkdocs_yml
+    from generator.output.mkdocs_run import build_config
 
     write(tmp_path / "mkdocs.yml", """
         site_name: 测试

@@ -15,7 +15,7 @@ import pytest
 from generator.build import build
 from generator.buildcache import BuildCache
 from generator.config import Settings
-from generator.serve import serve, snapshot
+from generator.commands.serve import serve, snapshot
 
 pytestmark = pytest.mark.e2e
 
@@ -105,14 +105,14 @@ def test_dirty_rebuild_falls_back_to_a_full_build_when_pages_come_or_go(sample):
     (["content/briefings/2023/007.yml", "mkdocs.yml"], False),
 ])
 def test_serve_builds_dirty_only_after_content_or_data_changes(tmp_path, changed, dirty):
-    from generator.serve import _only_content
+    from generator.commands.serve import _only_content
 
     settings = Settings.create(tmp_path)
     assert _only_content(settings, {str(tmp_path / name) for name in changed}) is dirty
 
 
 def test_an_edit_during_the_first_build_is_not_missed(mini, monkeypatch):
-    import generator.serve as serving
+    import generator.commands.serve as serving
 
     path = mini / "content/briefings/2024/001.yml"
     calls = []
@@ -179,7 +179,7 @@ def test_serve_previews_in_its_own_folders_and_shows_drafts(mini, capsys):
 
 
 def test_preview_settings():
-    from generator.serve import preview_settings
+    from generator.commands.serve import preview_settings
 
     settings = preview_settings(Settings.create("/p", offline=False, pdf=True, drafts=False))
     assert (settings.site_dir, settings.docs_dir) == (Path("/p/build/preview-site"), Path("/p/build/preview-docs"))
@@ -191,7 +191,7 @@ def test_busy_port_is_a_usage_error_before_any_build(mini, default):
     """Item 13: a Chinese message naming the port and --port, exit 2, no traceback, nothing built."""
     from click.testing import CliRunner
 
-    from generator.cli import main
+    from generator.commands.cli import main
 
     with socket.socket() as taken:
         try:
@@ -215,7 +215,7 @@ def test_invalid_port_is_a_usage_error(port, message):
     import http.server
 
     from generator.errors import UsageError
-    from generator.serve import bind
+    from generator.commands.serve import bind
 
     with pytest.raises(UsageError) as caught:
         bind(port, http.server.BaseHTTPRequestHandler)

@@ -171,11 +171,11 @@ def test_issue_files_are_linked(built):
 ])
 def test_extensions_the_generated_pages_need_are_always_on(tmp_path, extensions, expected):
     # Case pages give headings ids with attr_list ({ #s1 }); without it they show the braces.
-    from generator.mkdocs_run import build_config
+    from generator.output.mkdocs_run import build_config
 
     (tmp_path / "mkdocs.yml").write_text("site_name: 示例\n" + extensions, encoding="utf-8")
     from generator.errors import Report
-    from generator.mkdocs_config import check_mkdocs_yml
+    from generator.output.mkdocs_config import check_mkdocs_yml
 
     config = build_config(Settings.create(tmp_path), check_mkdocs_yml(tmp_path, Report()), tmp_path / "site")
     assert config["markdown_extensions"] == expected

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from generator.pages import RenderOptions, make_render_context
-from generator.typography import cn_date, nest_quotes, no_orphan, quote
+from generator.site.pages import RenderOptions, make_render_context
+from generator.site.typography import cn_date, nest_quotes, no_orphan, quote
 
 
 def test_dates_have_no_spaces():
@@ -37,7 +37,7 @@ def test_caption_ends_cannot_wrap_alone():
 
 
 def test_chart_caption_names_the_source_once(tmp_path):
-    from generator.charts import chart_html
+    from generator.site.charts import chart_html
 
     html = chart_html({}, "<svg></svg>", "c1", "数据来源：合成示例数据，截至2022年12月31日")
     assert '<figcaption class="jb-chart-source">数据来源：合成示例数据，截至2022年12月3<span class="jb-nowrap">1日</span></figcaption>' in html

@@ -26,22 +26,22 @@ import generator.build as build_module
 from generator.build import Checked, build, check
 from generator.buildcache import BuildCache
 from generator.config import Settings
-from generator.content import Doc, Page, Project
-from generator.data import Data
+from generator.content.load import Doc, Page, Project
+from generator.data.load import Data
 from generator.errors import ContentError, Report
-from generator.figures import Figures
-from generator.indicators import compute_indicators, load_indicators
-from generator.models import (
+from generator.data.figures import Figures
+from generator.data.indicators import compute_indicators, load_indicators
+from generator.content.models import (
     Case, CaseArticle, ChartDecl, DevModel, Distribution, Highlight, Issue, ModelItem, Point, Section, Series,
     Source, SubSection, TextArticle,
 )
-from generator.charts import ChartRenderer
-from generator.pages import ChartMaker, RenderOptions, make_render_context, render_pages
-from generator.printing import pdf_available, render_standalone
-from generator.site import compute_site
-from generator.text import render_markdown, render_page
-from generator.validate import issue_key
-from generator.yamlsrc import Positions
+from generator.site.charts import ChartRenderer
+from generator.site.pages import ChartMaker, RenderOptions, make_render_context, render_pages
+from generator.output.printing import pdf_available, render_standalone
+from generator.site.structure import compute_site
+from generator.site.text import render_markdown, render_page
+from generator.content.validate import issue_key
+from generator.content.yamlsrc import Positions
 
 PAYLOADS = [
     '<script>alert("xss")</script>',
@@ -141,12 +141,12 @@ def hostile_data(config, names: list[str]) -> Data:
 @pytest.fixture(autouse=True)
 def lenient_region_charts(monkeypatch):
     """Region pages declare their charts through the validating model: bypass it like the check."""
-    import generator.site
+    import generator.site.structure
 
     def chart(**fields):
         return ChartDecl.model_construct(**{"year": None, "indicator": None, "indicators": None, "title": None, **fields})
 
-    monkeypatch.setattr(generator.site, "ChartDecl", chart)
+    monkeypatch.setattr(generator.site.structure, "ChartDecl", chart)
 
 
 @pytest.fixture(scope="module")

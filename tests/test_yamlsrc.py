@@ -3,7 +3,7 @@
 import datetime as dt
 
 from generator.errors import Report
-from generator.yamlsrc import parse_yaml
+from generator.content.yamlsrc import parse_yaml
 
 
 def problems(text: str) -> list[str]:

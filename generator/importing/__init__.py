@@ -1,0 +1,1 @@
+"""Importing past bulletins (.txt, .docx) into content/ files."""

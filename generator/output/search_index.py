@@ -1,0 +1,242 @@
+"""jianbao's search index: pages → script files the browser client (search.js) loads on demand.
+
+Files, all under search/ and all plain scripts (no fetch, worker, module or wasm: they
+load by <script> tags from file:// as well as over HTTP), each calling one function of
+the client's global `JBS`:
+
+- meta.js: the number of postings shards and, per document, its kind, year and 市 (the
+  chips count and narrow candidates before any page text is loaded);
+- p/<n>.js: postings shards. The terms of a page are its characters and each pair of
+  neighbouring characters within a phrase (search_text.terms_of); a term's postings are
+  the ids of the documents that hold it, with the best zone (title, heading/summary/lead,
+  body) it occurs in. A term is in shard fnv1a(term) % shards;
+- d/<id>.js: one document: URL, title, kind, where it belongs, and its text by section.
+  The client checks candidates against this text (exact phrase, never scattered
+  characters), picks the sentence to show and links to the section;
+- words.js: the domain dictionary (ranking only: a match of a whole dictionary word ranks
+  above a match inside a longer one).
+
+Document ids follow the order of the documents given (search.py: newest issues first), so
+a lower id wins a tie. Per-page work (text extraction, terms, the document file) is cached
+in a SearchCache the caller owns, by a hash of the page's Markdown and its metadata; the
+postings of the previous build are updated for the changed documents only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+from generator.site.search_text import BODY, HEAD, TITLE, normalize, page_text, terms_of
+
+KINDS = ("简报", "案例", "发展模式", "地区", "页面")
+FORMAT = 1  # the client checks it: files of another format are not mixed in
+SHARD_TARGET = 24_000  # bytes of postings per shard, about: a query loads one shard per term
+ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_."
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    """What the site knows about one searchable page; `source` is its generated Markdown."""
+
+    url: str  # from the site root, as linked ("cases/x/", or "cases/x/index.html" offline)
+    kind: str  # one of KINDS
+    source: str
+    where: str = ""  # series and year, or region path, as shown with the result
+    date: str = ""  # ISO date, or ""
+    year: int = 0
+    city: str = ""  # the 市 it belongs to, for the chips
+
+
+@dataclass
+class IndexedPage:
+    """The per-page work, kept by content key between builds."""
+
+    terms: dict[str, int]  # term → best zone
+    document: str  # the JSON object of d/<id>.js
+    chars: int  # characters of text indexed (for the benchmark's ratios)
+
+
+@dataclass
+class _Postings:
+    keys: list[str]  # content key per document id
+    pages: list[IndexedPage]  # per document id
+    postings: dict[str, dict[int, int]]  # term → {id: zone}
+    encoded: dict[str, str]  # term → its postings as written
+
+
+@dataclass
+class SearchCache:
+    """What one build leaves for the next (owned by the caller: `jianbao serve`, a benchmark, a test)."""
+
+    pages: dict[str, IndexedPage] = field(default_factory=dict)
+    postings: _Postings | None = None
+    indexed: int = 0  # pages processed afresh in the last build (not from the cache)
+
+
+def render_search_index(pages: list[SearchPage], words: list[str], cache: SearchCache | None = None) -> dict[str, bytes]:
+    """The index files {path under the docs folder: bytes} for these pages, in this order."""
+    cache = cache if cache is not None else SearchCache()
+    keys, indexed = [], []
+    cache.indexed = 0
+    fresh: dict[str, IndexedPage] = {}
+    for page in pages:
+        key = page_key(page)
+        known = cache.pages.get(key) or fresh.get(key)
+        if known is None:
+            known = index_page(page)
+            cache.indexed += 1
+        fresh[key] = known
+        keys.append(key)
+        indexed.append(known)
+    cache.pages = fresh  # only this build's pages: the cache does not grow
+    postings = _update_postings(cache.postings, keys, indexed)
+    cache.postings = postings
+    files: dict[str, bytes] = {}
+    for doc_id, page in enumerate(indexed):
+        files[f"search/d/{doc_id}.js"] = f"JBS.d({doc_id},{page.document});\n".encode("utf-8")
+    shards = shard_count(sum(len(term) * 3 + len(code) + 6 for term, code in postings.encoded.items()))
+    grouped: list[list[str]] = [[] for _ in range(shards)]
+    for term in sorted(postings.encoded):
+        grouped[fnv1a(term) % shards].append(term)
+    for number, terms in enumerate(grouped):
+        body = ",".join(f'"{term}":"{postings.encoded[term]}"' for term in terms)
+        files[f"search/p/{number}.js"] = f"JBS.p({number},{{{body}}});\n".encode("utf-8")
+    files["search/meta.js"] = _meta(pages, shards)
+    files["search/words.js"] = ("JBS.w(" + json.dumps(sorted(set(w for w in words if len(w) > 1)), ensure_ascii=False) + ");\n").encode("utf-8")
+    return files
+
+
+def page_key(page: SearchPage) -> str:
+    values = json.dumps([page.url, page.kind, page.where, page.date, page.year, page.city], ensure_ascii=False)
+    return hashlib.sha1(values.encode("utf-8") + b"\0" + page.source.encode("utf-8")).hexdigest()
+
+
+def index_page(page: SearchPage) -> IndexedPage:
+    """Text, terms and document of one page."""
+    text = page_text(page.source)
+    terms: dict[str, int] = {}
+    zones = [(TITLE, [text.title]), (HEAD, [text.lead, *(s.heading for s in text.sections)]), (BODY, [s.text for s in text.sections])]
+    for zone, values in zones:  # best zone first: a term keeps the first zone it is found in
+        found = terms_of(normalize("\n".join(values)))
+        found.difference_update(terms)
+        terms.update(dict.fromkeys(found, zone))
+    document = {"u": page.url, "t": text.title, "k": page.kind, "w": page.where, "d": page.date, "l": text.lead,
+                "s": [[s.anchor, s.heading, s.text] for s in text.sections]}
+    chars = len(text.title) + len(text.lead) + sum(len(s.heading) + len(s.text) for s in text.sections)
+    return IndexedPage(terms, json.dumps(document, ensure_ascii=False, separators=(",", ":")), chars)
+
+
+def _update_postings(previous: _Postings | None, keys: list[str], indexed: list[IndexedPage]) -> _Postings:
+    """The postings for these documents: the previous build's, updated where documents changed."""
+    if previous is None or len(previous.keys) != len(keys):
+        postings: dict[str, dict[int, int]] = {}
+        for doc_id, page in enumerate(indexed):
+            for term, zone in page.terms.items():
+                entry = postings.get(term)
+                if entry is None:
+                    postings[term] = {doc_id: zone}
+                else:
+                    entry[doc_id] = zone
+        return _Postings(list(keys), list(indexed), postings, {term: encode_postings(entry) for term, entry in postings.items()})
+    postings, encoded = previous.postings, previous.encoded
+    changed_terms: set[str] = set()
+    for doc_id, key in enumerate(keys):
+        if previous.keys[doc_id] == key:
+            continue
+        for term in previous.pages[doc_id].terms:
+            entry = postings.get(term)
+            if entry is not None:
+                entry.pop(doc_id, None)
+                changed_terms.add(term)
+        for term, zone in indexed[doc_id].terms.items():
+            postings.setdefault(term, {})[doc_id] = zone
+            changed_terms.add(term)
+    for term in changed_terms:
+        entry = postings.get(term)
+        if entry:
+            encoded[term] = encode_postings(entry)
+        else:
+            postings.pop(term, None)
+            encoded.pop(term, None)
+    previous.keys, previous.pages = list(keys), list(indexed)
+    return previous
+
+
+_DIGITS = [ALPHABET[d] for d in range(32)]
+_MORE = [ALPHABET[32 + d] for d in range(32)]
+_SMALL = [_DIGITS[v] if v < 32 else _MORE[v & 31] + _DIGITS[v >> 5] for v in range(1024)]
+
+
+def encode_number(value: int) -> str:
+    """A number as base-32 digits, lowest first; all but the last digit from the upper half of ALPHABET."""
+    if value < 1024:
+        return _SMALL[value]
+    out = []
+    while value >= 32:
+        out.append(_MORE[value & 31])
+        value >>= 5
+    out.append(_DIGITS[value])
+    return "".join(out)
+
+
+def encode_postings(entry: dict[int, int]) -> str:
+    """Document ids ascending with their zones: each as (gap - 1) * 3 + zone."""
+    out = []
+    previous = -1
+    for doc_id in sorted(entry):
+        value = (doc_id - previous - 1) * 3 + entry[doc_id]
+        out.append(_SMALL[value] if value < 1024 else encode_number(value))
+        previous = doc_id
+    return "".join(out)
+
+
+def decode_postings(code: str) -> dict[int, int]:
+    """The inverse of encode_postings (tests, benchmarks)."""
+    result: dict[int, int] = {}
+    previous, value, shift = -1, 0, 0
+    for ch in code:
+        digit = ALPHABET.index(ch)
+        if digit >= 32:
+            value |= (digit - 32) << shift
+            shift += 5
+            continue
+        value |= digit << shift
+        gap, zone = divmod(value, 3)
+        previous += gap + 1
+        result[previous] = zone
+        value, shift = 0, 0
+    return result
+
+
+def shard_count(total_bytes: int) -> int:
+    """A power of two giving shards of about SHARD_TARGET bytes (at least 1)."""
+    count = 1
+    while total_bytes / count > SHARD_TARGET:
+        count *= 2
+    return count
+
+
+def fnv1a(term: str) -> int:
+    """32-bit FNV-1a over the term's code points (search.js computes the same)."""
+    value = 0x811C9DC5
+    for ch in term:
+        value = ((value ^ ord(ch)) * 0x01000193) & 0xFFFFFFFF
+    return value
+
+
+def _meta(pages: list[SearchPage], shards: int) -> bytes:
+    cities = sorted({page.city for page in pages if page.city})
+    city_ids = {city: n + 1 for n, city in enumerate(cities)}
+    meta = {
+        "format": FORMAT,
+        "shards": shards,
+        "kinds": list(KINDS),
+        "cities": cities,
+        "kind": "".join(str(KINDS.index(page.kind)) for page in pages),
+        "year": [page.year for page in pages],
+        "city": [city_ids.get(page.city, 0) for page in pages],
+    }
+    return ("JBS.m(" + json.dumps(meta, ensure_ascii=False, separators=(",", ":")) + ");\n").encode("utf-8")
+
