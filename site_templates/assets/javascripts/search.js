@@ -304,6 +304,10 @@
         if (result) self.all.push(result);
       });
       self.all.sort(compare);
+      if (self.onBatch && self.settled() && self.pending.length) {  // show what is final while the rest is checked
+        self.results = self.all.slice(0, self.settled());
+        self.onBatch(self);
+      }
       return self.more(wanted);
     });
   };
@@ -512,7 +516,9 @@
     if (!terms(query).length) { self.listbox.textContent = ""; self.close(); return; }
     self.open();
     self.status.textContent = "正在搜索…";
-    JBS.search(query, self.filters, 8).then(function (search) {
+    var search = new Search(query, self.filters);
+    search.onBatch = function (partial) { if (sequence === self.sequence) self.show(partial); };
+    search.start().then(function () { return search.more(8); }).then(function () {
       if (sequence !== self.sequence) return;
       self.show(search);
     }, function (error) {
