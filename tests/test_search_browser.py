@@ -86,7 +86,14 @@ def _body_word_queries():
 
 def check_header_search(browser, url: str, file_url: bool):
     page, errors, outside = open_page(browser, url)
-    assert page.locator("script[src*='search/']").count() == 0  # nothing of the index before the box is used
+    index_requests: list[str] = []
+    page.on("request", lambda request: index_requests.append(request.url) if "/search/" in request.url else None)
+    page.wait_for_timeout(300)
+    assert index_requests == []  # nothing of the index loads before the box is used
+    page.keyboard.press("/")
+    page.wait_for_function("() => window.JBS && document.activeElement.id === 'jb-search-input'")
+    page.wait_for_timeout(300)
+    assert any(u.endswith("search/meta.js") for u in index_requests), index_requests  # from file:// too: script tags
     for query, target in _body_word_queries():
         page.goto(url)
         options = type_query(page, query)

@@ -9,7 +9,7 @@ the client's global `JBS`:
 - p/<n>.js: postings shards. The terms of a page are its characters and each pair of
   neighbouring characters within a phrase (search_text.terms_of); a term's postings are
   the ids of the documents that hold it, with the best zone (title, heading/summary/lead,
-  body) it occurs in. A term is in shard fnv1a(term) % shards;
+  body) it occurs in. A term is in shard fnv1a(its first character) % shards;
 - d/<id>.js: one document: URL, title, kind, where it belongs, and its text by section.
   The client checks candidates against this text (exact phrase, never scattered
   characters), picks the sentence to show and links to the section;
@@ -99,7 +99,7 @@ def render_search_index(pages: list[SearchPage], words: list[str], cache: Search
     shards = shard_count(sum(len(term) * 3 + len(code) + 6 for term, code in postings.encoded.items()))
     grouped: list[list[str]] = [[] for _ in range(shards)]
     for term in sorted(postings.encoded):
-        grouped[fnv1a(term) % shards].append(term)
+        grouped[shard_of(term, shards)].append(term)
     for number, terms in enumerate(grouped):
         body = ",".join(f'"{term}":"{postings.encoded[term]}"' for term in terms)
         files[f"search/p/{number}.js"] = f"JBS.p({number},{{{body}}});\n".encode("utf-8")
@@ -216,6 +216,12 @@ def shard_count(total_bytes: int) -> int:
     while total_bytes / count > SHARD_TARGET:
         count *= 2
     return count
+
+
+def shard_of(term: str, shards: int) -> int:
+    """A term's shard: by its first character, so the client can load the shard of the pairs that
+    start with the last character typed before the next one is typed."""
+    return fnv1a(term[0]) % shards
 
 
 def fnv1a(term: str) -> int:

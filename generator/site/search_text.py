@@ -35,7 +35,6 @@ _SKIPPED = frozenset("script style svg noscript template nav button select texta
 _SKIPPED_CLASSES = frozenset({"jb-breadcrumb", "jb-issue-nav"})
 _HEAD_CLASSES = frozenset({"jb-summary", "jb-lead"})
 _ITEM_CLASSES = frozenset({"jb-tag"})  # inline elements shown as separate items: no phrase across them
-_VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
 
 
 @dataclass
@@ -115,18 +114,18 @@ def clean(text: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-_TOKEN = re.compile(r"<!--.*?-->|<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*?)(/?)>|([^<]+|<)", re.S)
 _ATTRIBUTE = re.compile(r"""([^\s=/>]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?""")
 _RAW_TEXT = {"script": re.compile(r"</script\s*>", re.I), "style": re.compile(r"</style\s*>", re.I)}
+# The start tags that matter; the HTML between them only becomes text (block tags: line breaks).
+_INTERESTING = re.compile(
+    r"<(h[1-6]|article|" + "|".join(sorted(_SKIPPED)) + r"|[a-zA-Z][a-zA-Z0-9]*(?=[^>]*(?:data-search-exclude|class=\"[^\"]*\b(?:"
+    + "|".join(sorted(_SKIPPED_CLASSES | _HEAD_CLASSES | _ITEM_CLASSES)) + r")\b)))(?=[\s/>])([^>]*?)(/?)>", re.I)
+_BLOCK_TAG = re.compile(r"</?(?:" + "|".join(sorted(_BLOCKS)) + r")(?=[\s/>])[^>]*>", re.I)
+_ANY_TAG = re.compile(r"<!--.*?-->|<[^>]*>", re.S)
 
 
-def _skipped(tag: str, attributes: list[tuple[str, str]]) -> bool:
-    if tag in _SKIPPED:
-        return True
-    for name, value in attributes:
-        if name == "data-search-exclude" or (name == "class" and _SKIPPED_CLASSES.intersection(value.split())):
-            return True
-    return False
+def _skipped(tag: str, attributes: dict[str, str]) -> bool:
+    return tag in _SKIPPED or "data-search-exclude" in attributes or bool(_SKIPPED_CLASSES.intersection(attributes.get("class", "").split()))
 
 
 @functools.lru_cache(maxsize=64)
@@ -134,70 +133,76 @@ def _tag_pattern(tag: str) -> re.Pattern[str]:
     return re.compile(rf"<(/?){tag}(?=[\s/>])[^>]*>", re.I)
 
 
-def _skip_element(markup: str, position: int, tag: str) -> int:
-    """Where the element whose start tag ends at position ends (after its end tag)."""
+def _element_end(markup: str, position: int, tag: str) -> tuple[int, int]:
+    """For the element whose start tag ends at position: where its content ends and where its end tag ends."""
     depth = 1
     for match in _tag_pattern(tag).finditer(markup, position):
         if match.group(1):
             depth -= 1
             if depth == 0:
-                return match.end()
+                return match.start(), match.end()
         elif not match.group(0).endswith("/>"):
             depth += 1
-    return len(markup)
+    return len(markup), len(markup)
+
+
+def _plain(markup: str) -> str:
+    """HTML without tags: block tags as line breaks, entities decoded."""
+    text = _ANY_TAG.sub("", _BLOCK_TAG.sub("\n", markup)) if "<" in markup else markup
+    return html.unescape(text) if "&" in text else text
 
 
 class _Collector:
     """Text of the HTML between headings, into the sections of a page.
 
-    A small tokenizer, not html.parser (five times slower on these pages): the HTML is our
-    templates' and the sanitizer's, so it is well formed; script and style are skipped whole.
+    Not html.parser (ten times slower on these pages): the HTML is our templates' and the
+    sanitizer's, so it is well formed. Only the start tags that matter are looked at (headings,
+    articles, what is left out, summary and lead); the markup between them is stripped in bulk.
     """
-
-    def feed(self, markup: str) -> None:
-        position = 0
-        while position < len(markup):
-            match = _TOKEN.match(markup, position)
-            if match is None:  # not reached: the last alternative matches any character
-                break
-            position = match.end()
-            closing, tag, attributes, self_closing, text = match.groups()
-            if text is not None:
-                self.handle_data(html.unescape(text))
-            elif tag is None:
-                continue  # a comment
-            elif closing:
-                self.handle_endtag(tag.lower())
-            else:
-                tag = tag.lower()
-                values = [(m.group(1).lower(), html.unescape(next((g for g in m.groups()[1:] if g is not None), "")))
-                          for m in _ATTRIBUTE.finditer(attributes)] if attributes.strip() else []
-                if tag in _RAW_TEXT:
-                    end = _RAW_TEXT[tag].search(markup, position)
-                    position = end.end() if end else len(markup)
-                    continue  # never text of the page
-                if not self_closing and tag not in _VOID and _skipped(tag, values):
-                    position = _skip_element(markup, position, tag)  # charts, tables, cards: not read token by token
-                    if tag in _BLOCKS:
-                        self._data("\n")
-                    continue
-                if self_closing:
-                    self.handle_startendtag(tag, values)
-                else:
-                    self.handle_starttag(tag, values)
 
     def __init__(self) -> None:
         self.page = PageText(title="")
         self.section = Section("")
         self.page.sections.append(self.section)
-        self._stack: list[tuple[str, str]] = []  # (tag, role): role "skip", "head", "heading" or ""
-        self._skipping = 0
-        self._head = 0
-        self._heading: list[str] | None = None
-        self._heading_level = 0
-        self._pending_anchor = ""
         self._text: list[str] = []
         self._lead: list[str] = []
+
+    def feed(self, markup: str) -> None:
+        position = 0
+        while True:
+            match = _INTERESTING.search(markup, position)
+            if match is None:
+                self._text.append(_plain(markup[position:]))
+                return
+            self._text.append(_plain(markup[position:match.start()]))
+            tag, self_closing = match.group(1).lower(), match.group(3)
+            attributes = {m.group(1).lower(): html.unescape(next((g for g in m.groups()[1:] if g is not None), ""))
+                          for m in _ATTRIBUTE.finditer(match.group(2))}
+            position = match.end()
+            if tag in _RAW_TEXT:
+                end = _RAW_TEXT[tag].search(markup, position)
+                position = end.end() if end else len(markup)
+                continue  # never text of the page
+            if self_closing:
+                continue
+            classes = set(attributes.get("class", "").split())
+            if _skipped(tag, attributes):
+                position = _element_end(markup, position, tag)[1]  # charts, tables, cards, navigation
+                self._text.append("\n")
+            elif tag[0] == "h" and tag[1:].isdigit():
+                inner, position = _element_end(markup, position, tag)
+                self.heading(_plain(markup[match.end():inner]).replace("\n", " "), attributes.get("id", ""), int(tag[1]))
+            elif classes & _HEAD_CLASSES:
+                inner, position = _element_end(markup, position, tag)
+                self._flush()
+                self._lead.append(_plain(markup[match.end():inner]))
+                self._flush()
+            elif tag == "article" and attributes.get("id"):
+                self._flush()
+                self.section = Section(attributes["id"])
+                self.page.sections.append(self.section)
+            elif classes & _ITEM_CLASSES:
+                self._text.append("\n")
 
     # headings from Markdown lines and from HTML both end up here
     def heading(self, text: str, anchor: str, level: int) -> None:
@@ -212,71 +217,6 @@ class _Collector:
             self.section.anchor = anchor
         self.section.heading = text
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = dict(attrs)
-        classes = set((values.get("class") or "").split())
-        role = ""
-        if self._skipping or tag in _SKIPPED or "data-search-exclude" in values or classes & _SKIPPED_CLASSES:
-            role = "skip"
-            self._skipping += 1
-        elif re.fullmatch(r"h[1-6]", tag):
-            role = "heading"
-            self._flush()
-            self._heading, self._heading_level = [], int(tag[1])
-            if values.get("id"):
-                self._pending_anchor = values["id"]
-        elif classes & _HEAD_CLASSES:
-            role = "head"
-            self._head += 1
-        if tag == "article" and values.get("id") and not self._skipping:
-            self._flush()
-            self.section = Section(values["id"] or "")
-            self.page.sections.append(self.section)
-        if tag in _BLOCKS or classes & _ITEM_CLASSES:
-            self._data("\n")
-        if tag not in _VOID:
-            self._stack.append((tag, role))
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _BLOCKS and not self._skipping:
-            self._data("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _VOID:
-            if tag == "br":
-                self._data("\n")
-            return
-        while self._stack:
-            open_tag, role = self._stack.pop()
-            self._close(role)
-            if open_tag == tag:
-                break
-        if tag in _BLOCKS:
-            self._data("\n")
-
-    def _close(self, role: str) -> None:
-        if role == "skip":
-            self._skipping -= 1
-        elif role == "head":
-            self._head -= 1
-        elif role == "heading" and self._heading is not None:
-            text, self._heading = "".join(self._heading), None
-            anchor, self._pending_anchor = self._pending_anchor, ""
-            self.heading(text, anchor, self._heading_level)
-
-    def handle_data(self, data: str) -> None:
-        self._data(data)
-
-    def _data(self, data: str) -> None:
-        if self._skipping:
-            return
-        if self._heading is not None:
-            self._heading.append(data.replace("\n", " "))
-        elif self._head:
-            self._lead.append(data)
-        else:
-            self._text.append(data)
-
     def _flush(self) -> None:
         if self._text:
             text = clean("".join(self._text))
@@ -290,8 +230,6 @@ class _Collector:
             self._lead.clear()
 
     def close(self) -> None:
-        while self._stack:
-            self._close(self._stack.pop()[1])
         self._flush()
         self.page.sections = [s for s in self.page.sections if s.heading or s.text]
 

@@ -15,7 +15,8 @@
   "use strict";
 
   var FORMAT = 1;
-  var BATCH = 8;  // document files loaded at once while checking candidates
+  var FIRST_BATCH = 3;  // document files loaded at once while checking candidates: few first (a first result
+  var BATCH = 8;        // sooner), then more at a time
   var KIND_ORDER = ["简报", "案例", "发展模式", "地区", "页面"];
   var WORD = /[\p{L}\p{N}]/u;
   var SPACE = /\s/gu;
@@ -120,6 +121,8 @@
     return h;
   }
 
+  function shardOf(term) { return fnv1a(Array.from(term)[0]) % state.meta.shards; }  // as search_index.shard_of
+
   // --- postings ------------------------------------------------------------------------
   var ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_.";
   var DIGIT = {};
@@ -127,7 +130,7 @@
 
   function postings(gram) {  // Map id → best zone, or null when no page has the term
     if (gram in state.postings) return state.postings[gram];
-    var code = state.shards[fnv1a(gram) % state.meta.shards][gram];
+    var code = state.shards[shardOf(gram)][gram];
     var result = null;
     if (code) {
       result = new Map();
@@ -260,8 +263,11 @@
     return Promise.all([loadMeta(), loadWords()]).then(function () {
       var shards = {};
       self.terms.forEach(function (term) {
-        grams(term).forEach(function (gram) { shards[fnv1a(gram) % state.meta.shards] = true; });
+        grams(term).forEach(function (gram) { shards[shardOf(gram)] = true; });
       });
+      // the pairs that start with the last character: ready when the next one is typed
+      var last = Array.from(self.terms[self.terms.length - 1]).pop();
+      loadShard(shardOf(last)).catch(function () {});
       return Promise.all(Object.keys(shards).map(function (n) { return loadShard(+n); }));
     }).then(function () {
       var found = candidates(self.terms);
@@ -293,17 +299,22 @@
   };
   Search.prototype.more = function (wanted) {
     var self = this;
-    if (self.settled() >= wanted || !self.pending.length) {
+    if (self.cancelled || self.settled() >= wanted || !self.pending.length) {
       self.results = self.all.slice(0, self.settled());
       return Promise.resolve(self);
     }
-    var batch = self.pending.splice(0, BATCH);
+    var batch = self.pending.splice(0, self.all.length || self.checked ? BATCH : FIRST_BATCH);
+    self.checked = (self.checked || 0) + batch.length;
     return Promise.all(batch.map(function (c) { return loadDoc(c.id); })).then(function () {
       batch.forEach(function (c) {
         var result = check(c.id, self.terms, self.longer);
         if (result) self.all.push(result);
       });
       self.all.sort(compare);
+      if (self.onBatch && self.settled() && self.pending.length) {  // show what is final while the rest is checked
+        self.results = self.all.slice(0, self.settled());
+        self.onBatch(self);
+      }
       return self.more(wanted);
     });
   };
@@ -450,7 +461,11 @@
     self.sequence = 0;
     box.hidden = false;
     box.querySelector("form").action = searchPageUrl("");
-    self.input.addEventListener("focus", function () { loadMeta().catch(function () {}); if (self.input.value) self.open(); });
+    self.input.addEventListener("focus", function () {
+      loadMeta().catch(function () {});
+      loadWords().catch(function () {});
+      if (self.input.value) self.open();
+    });
     self.input.addEventListener("input", function (event) {
       if (event.isComposing) return;
       self.filters = {};
@@ -512,7 +527,10 @@
     if (!terms(query).length) { self.listbox.textContent = ""; self.close(); return; }
     self.open();
     self.status.textContent = "正在搜索…";
-    JBS.search(query, self.filters, 8).then(function (search) {
+    if (self.search) self.search.cancelled = true;  // a query typed since: its documents load no more
+    var search = self.search = new Search(query, self.filters);
+    search.onBatch = function (partial) { if (sequence === self.sequence) self.show(partial); };
+    search.start().then(function () { return search.more(8); }).then(function () {
       if (sequence !== self.sequence) return;
       self.show(search);
     }, function (error) {
@@ -593,6 +611,7 @@
     self.moreButton.hidden = true;
     if (!terms(query).length) { self.status.textContent = ""; return; }
     self.status.textContent = "正在搜索…";
+    if (self.search) self.search.cancelled = true;
     self.search = null;
     JBS.search(query, self.filters, PAGE).then(function (search) {
       if (sequence !== self.sequence) return;
