@@ -121,9 +121,10 @@ def served_sample(tmp_path_factory):
     thread.join()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium():
-    """Headless Debian Chromium through Playwright."""
+    """Headless Debian Chromium through Playwright, closed after each module (other tests start their own
+    Playwright, which cannot run while this one is open)."""
     sync_api = pytest.importorskip("playwright.sync_api")
     if not CHROMIUM.exists():
         pytest.skip("需要 chromium（sudo apt-get install chromium）")
