@@ -381,16 +381,6 @@ def _border(paragraph, **sides: tuple[int, str, int]) -> None:
     _place(ppr, borders, _PPR_ORDER)
 
 
-def _frame_at_foot(paragraph) -> None:
-    """Put the paragraph in the frame at the foot of the type area (the 报尾, GB/T 9704 7.4)."""
-    ppr = paragraph._p.get_or_add_pPr()
-    frame = OxmlElement("w:framePr")
-    for name, value in (("w", str(TYPE_WIDTH.twips)), ("wrap", "notBeside"), ("vAnchor", "margin"), ("hAnchor", "margin"),
-                        ("xAlign", "center"), ("yAlign", "bottom")):
-        frame.set(qn(f"w:{name}"), value)
-    _place(ppr, frame, _PPR_ORDER)
-
-
 class _Writer:
     """Blocks of the sheet → paragraphs, in order."""
 
