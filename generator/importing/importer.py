@@ -16,19 +16,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from charset_normalizer import from_bytes
 from pydantic import ValidationError
 
 from generator.importing.bulletin_parse import Article, Bulletin, BulletinError, Line, Note, Section, parse_bulletin
 from generator.content.load import load_project, shown_path
 from generator.errors import ContentError, Level, Report, UsageError
 from generator.content.models import Case, DevModel, Issue, Series
-from generator.content.validate import KIND_NAMES, issue_slug, validate_project
+from generator.content.numbering import expected_total, issue_path
+from generator.content.validate import validate_project
+from generator.data.textcodec import decode_text
+from generator.site.urls import KIND_NAMES, issue_slug
 from generator.content.yamlsrc import Loc, parse_yaml
 
 SUFFIXES = (".txt", ".docx")
 MAX_INPUT_BYTES = 20 * 1024 * 1024
-_CHINESE_ENCODINGS = {"gbk", "gb2312", "gb18030", "hz", "cp936", "hz_gb_2312"}
 
 
 @dataclass
@@ -210,24 +211,6 @@ def read_txt(path: Path, shown: str, report: Report) -> list[Line] | None:
     return lines
 
 
-def decode_text(raw: bytes) -> tuple[str, str] | None:
-    """(text, encoding): UTF-8 first, else what charset-normalizer detects (GBK → GB18030)."""
-    try:
-        return raw.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    best = from_bytes(raw).best()
-    if best is None:
-        return None
-    encoding = best.encoding.lower()
-    if encoding in _CHINESE_ENCODINGS:
-        encoding = "gb18030"  # a superset: decodes every GBK and GB2312 file
-    try:
-        return raw.decode(encoding), encoding
-    except (UnicodeDecodeError, LookupError):
-        return None
-
-
 def read_docx(path: Path, shown: str, report: Report) -> list[Line] | None:
     """A Word document → one Line per paragraph (table rows: cells joined by tabs)."""
     import docx
@@ -346,22 +329,12 @@ def source_label(bulletin: Bulletin, series: Series) -> str:
     return f"{series.name} {bulletin.date.year}年{kind}第{bulletin.number}期{total}"
 
 
-def issue_path(series_id: str, year: int, slug: str, *, several_series: bool) -> str:
-    """Where an issue file goes (SPEC §3.2): under its series' folder when the project has several series.
-
-    The same rule as `jianbao new issue`; when the loader's own helper for it lands, call that instead.
-    """
-    if several_series:
-        return f"content/briefings/{series_id}/{year}/{slug}.yml"
-    return f"content/briefings/{year}/{slug}.yml"
-
-
 def build_documents(bulletin: Bulletin, series: Series, archive: _Archive, source: str) -> list[Document]:
     """The case files (if any), then the issue file, last."""
     year = bulletin.date.year
     slug = issue_slug(Issue.model_construct(kind=bulletin.kind, number=bulletin.number))
     label = source_label(bulletin, series)
-    issue = Document(issue_path(series.id, year, slug, several_series=len(archive.series) > 1), {}, header=[label, f"由 jianbao import 从 {source} 导入；标有“待确认”的地方请对照原件核对"])
+    issue = Document(issue_path(series.id, year, bulletin.kind, bulletin.number, len(archive.series) > 1), {}, header=[label, f"由 jianbao import 从 {source} 导入；标有“待确认”的地方请对照原件核对"])
     data = issue.data
     data.update(series=series.id, year=year, number=bulletin.number)
     if bulletin.total is not None:
@@ -567,9 +540,9 @@ def _numbering_ok(bulletin: Bulletin, series: Series, issue: Document, archive: 
         problem = None
         if other.total == total:
             problem = f"总期号重复：总第 {total} 期已在 {path} 中（{other.year} 年第 {other.number} 期）"
-        elif other.year == year and other.total - other.number != total - number:
+        elif other.year == year and expected_total(other.year, other.number, other.total, year, number) != total:
             problem = (f"总期号与期号不一致：{path} 为第 {other.number} 期（总第 {other.total} 期），"
-                       f"本期第 {number} 期应为总第 {other.total - other.number + number} 期，实际为总第 {total} 期")
+                       f"本期第 {number} 期应为总第 {expected_total(other.year, other.number, other.total, year, number)} 期，实际为总第 {total} 期")
         elif (other.year < year and other.total >= total) or (other.year > year and other.total <= total):
             problem = f"总期号顺序不一致：{path}（{other.year} 年第 {other.number} 期）为总第 {other.total} 期，本期为总第 {total} 期"
         if problem:
