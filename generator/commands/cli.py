@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -126,12 +127,7 @@ def new_case(project: Path, case_id: str) -> None:
     """生成典型案例模板 content/cases/CASE_ID.yml。"""
     from generator.commands.scaffold import new_case as make_case
 
-    try:
-        path = make_case(Settings.create(project), case_id)
-    except JianbaoError as exc:
-        fail(exc)
-        return
-    click.echo(f"已创建 {path}")
+    _scaffold(make_case, project, case_id)
 
 
 @new.command("model")
@@ -141,8 +137,13 @@ def new_model(project: Path, model_id: str) -> None:
     """生成发展模式模板 content/models/MODEL_ID.yml。"""
     from generator.commands.scaffold import new_model as make_model
 
+    _scaffold(make_model, project, model_id)
+
+
+def _scaffold(make: Callable[[Settings, str], Path], project: Path, file_id: str) -> None:
+    """Write one scaffold (a case or a model) and say where; a refusal is a Chinese error."""
     try:
-        path = make_model(Settings.create(project), model_id)
+        path = make(Settings.create(project), file_id)
     except JianbaoError as exc:
         fail(exc)
         return
