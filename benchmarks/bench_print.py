@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from generator.output import fonts_embed, printing  # noqa: E402
 from generator.build import check  # noqa: E402
-from generator.site.charts import ChartRenderer  # noqa: E402
+from generator.site.chart_render import ChartRenderer  # noqa: E402
 from generator.config import Settings  # noqa: E402
 from generator.output.docx_issue import DocxMeta, render_docx  # noqa: E402
 from generator.errors import Report  # noqa: E402

@@ -56,7 +56,7 @@ HARNESS = REPO / "tests" / "search_node.js"
 def render_stage(project: Path):
     """check + render of a project, as jianbao build does: (site, pages, userdict, offline)."""
     from generator.build import check
-    from generator.site.charts import ChartRenderer
+    from generator.site.chart_render import ChartRenderer
     from generator.config import Settings
     from generator.site.pages import ChartMaker, RenderOptions, make_render_context, render_pages, search_dictionary
 

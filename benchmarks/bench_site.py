@@ -74,6 +74,7 @@ def _instrument() -> None:
         return
     _INSTRUMENTED = True
     import generator.build as build_module
+    import generator.site.chart_render as chart_render
     import generator.site.charts as charts
     import generator.output.mkdocs_run as mkdocs_run
     import generator.site.pages as pages
@@ -102,8 +103,7 @@ def _instrument() -> None:
         setattr(owner, name, wrapper)
 
     wrap(pages.ChartMaker, "__call__", seconds="charts")
-    wrap(build_module, "check_charts", seconds="charts")
-    wrap(charts.ChartRenderer, "svg", counter=("svg_renders", "renders"))
+    wrap(chart_render.ChartRenderer, "svg", counter=("svg_renders", "renders"))
     wrap(charts.ChartSpecs, "spec", counter=("spec_builds", "builds"))
     wrap(yamlcache.YamlCache, "load", counter=("parsed", "parsed"))
     wrap(build_module, "render_search", seconds="search")

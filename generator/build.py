@@ -81,7 +81,7 @@ def check(settings: Settings, progress: Progress = lambda stage: None, cache: Bu
     figures = Figures(data)
     check_figures(project, figures, report, cache)
     check_highlights(project, data, report)
-    check_charts(project, data, report, settings.cache_dir / "charts", cache)  # scale: reads cached chart specs
+    check_charts(project, data, report)
     check_coverage(data, report)  # 提示 where the villages or sub-regions with data change between years
     if report.has_errors or (settings.strict and report.count(Level.WARNING)):
         raise ContentError(report)
@@ -99,7 +99,7 @@ def source_date_epoch(settings: Settings, site: Site) -> int | None:
 
 def render_site(settings: Settings, checked: Checked, cache: BuildCache, timings: dict[str, float] | None = None) -> Rendered:
     """Phase one, second half: every file of the docs tree, rendered into memory (nothing is written)."""
-    from generator.site.charts import ChartRenderer, cached_vega_bundle
+    from generator.site.chart_render import ChartRenderer, cached_vega_bundle
     from generator.site.pages import VEGA_BUNDLE, ChartMaker, RenderOptions, make_render_context, render_pages, search_dictionary
     from generator.site.search import render_search
 

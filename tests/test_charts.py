@@ -12,8 +12,10 @@ import pytest
 from bs4 import BeautifulSoup
 from pydantic import ValidationError
 
-from generator.site import charts
-from generator.site.charts import ChartError, ChartRenderer, ChartSpec
+from generator.site import chart_data, chart_embed, chart_render, charts
+from generator.site.chart_data import ChartError
+from generator.site.chart_render import ChartRenderer
+from generator.site.charts import ChartSpec
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "site_templates"
 HOSTILE = "</script><script>alert(1)</script>"
@@ -68,7 +70,7 @@ def dataset(chart) -> list[dict]:
 
 
 def test_compute_bands_counts_hand_checked(villages):
-    bands = charts.compute_bands(villages, "山西省/晋中市", 2022)
+    bands = chart_data.compute_bands(villages, "山西省/晋中市", 2022)
     assert list(bands["band"]) == ["不足5万元", "5–10万元", "10–20万元", "20–50万元", "50–100万元", "100万元以上"]
     # 3 | 5, 9.9 | 10, 19 | 20, 49, 30, 31 | 50, 99 | 100, 250: lower bounds are inclusive
     assert list(bands["villages"]) == [1, 2, 2, 4, 2, 2]
@@ -76,7 +78,7 @@ def test_compute_bands_counts_hand_checked(villages):
 
 
 def test_compute_bands_keeps_empty_bands_and_narrows_by_region(villages):
-    bands = charts.compute_bands(villages, "山西省/太原市/清徐县", 2022)
+    bands = chart_data.compute_bands(villages, "山西省/太原市/清徐县", 2022)
     assert list(bands["villages"]) == [0, 0, 0, 0, 0, 1]
 
 
@@ -185,9 +187,9 @@ def test_renderer_renders_each_distinct_spec_once(tmp_path):
     assert renderer.svg(a) == renderer.svg(dict(reversed(list(a.items())))) == "<svg>1</svg>\n"
     assert renderer.svg(b) == "<svg>2</svg>\n"
     assert renderer.renders == 2 and len(calls) == 2
-    expected = sorted(f"{charts.spec_key(s)}.svg" for s in (a, b))
+    expected = sorted(f"{chart_render.spec_key(s)}.svg" for s in (a, b))
     assert sorted(p.name for p in tmp_path.iterdir()) == expected
-    assert re.fullmatch(r"[0-9a-f]{64}", charts.spec_key(a))
+    assert re.fullmatch(r"[0-9a-f]{64}", chart_render.spec_key(a))
 
     next_build = ChartRenderer(tmp_path, render=fake_render)
     assert next_build.svg(b) == "<svg>2</svg>\n"
@@ -196,7 +198,7 @@ def test_renderer_renders_each_distinct_spec_once(tmp_path):
 
 def test_render_svg_is_deterministic_and_keeps_chinese_text(villages):
     spec = charts.bands_chart(villages, "山西省/晋中市", 2022).to_dict()
-    first, second = charts.render_svg(spec), charts.render_svg(spec)
+    first, second = chart_render.render_svg(spec), chart_render.render_svg(spec)
     assert first == second
     assert first.startswith("<svg") and ">100万元以上</text>" in first
     assert 'font-family="&quot;Noto Sans CJK SC&quot;' in first
@@ -205,11 +207,11 @@ def test_render_svg_is_deterministic_and_keeps_chinese_text(villages):
 def test_render_svg_refuses_external_data():
     spec = {"data": {"url": "https://example.com/x.csv"}, "mark": "bar"}
     with pytest.raises(ValueError, match="not allowed"):
-        charts.render_svg(spec)
+        chart_render.render_svg(spec)
 
 
 def test_vl_convert_finds_a_cjk_font():
-    assert charts.find_cjk_font() is not None
+    assert chart_render.find_cjk_font() is not None
 
 
 # --- embedding ----------------------------------------------------------------
@@ -217,7 +219,7 @@ def test_vl_convert_finds_a_cjk_font():
 
 def test_chart_html_escapes_json_so_content_cannot_close_the_script():
     spec = {"title": HOSTILE, "data": {"values": [{"region": f"山西省/{HOSTILE}&"}]}}
-    fragment = charts.chart_html(spec, "<svg></svg>", "chart-1", f"数据来源：{HOSTILE}")
+    fragment = chart_embed.chart_html(spec, "<svg></svg>", "chart-1", f"数据来源：{HOSTILE}")
     assert fragment.count("</script>") == 1 and "<script>" not in fragment
     soup = BeautifulSoup(fragment, "html.parser")
     (script,) = soup.find_all("script")
@@ -231,19 +233,19 @@ def test_chart_html_escapes_json_so_content_cannot_close_the_script():
 
 def test_chart_html_makes_svg_ids_unique_per_chart():
     svg = '<svg><defs><clipPath id="clip1"><rect/></clipPath></defs><g clip-path="url(#clip1)"/></svg>'
-    fragment = charts.chart_html({}, svg, "c2", "数据来源：示例数据")
+    fragment = chart_embed.chart_html({}, svg, "c2", "数据来源：示例数据")
     assert 'id="c2-clip1"' in fragment and "url(#c2-clip1)" in fragment and '"clip1"' not in fragment
 
 
 def test_chart_html_rejects_unsafe_ids():
     with pytest.raises(ValueError):
-        charts.chart_html({}, "<svg></svg>", 'x" onload="alert(1)', "")
+        chart_embed.chart_html({}, "<svg></svg>", 'x" onload="alert(1)', "")
 
 
 def test_format_source_line():
     from datetime import date
 
-    assert charts.format_source_line("示例数据", date(2022, 12, 31)) == "数据来源：示例数据，截至2022年12月31日"
+    assert chart_embed.format_source_line("示例数据", date(2022, 12, 31)) == "数据来源：示例数据，截至2022年12月31日"
 
 
 # --- local JavaScript -----------------------------------------------------------
@@ -251,10 +253,10 @@ def test_format_source_line():
 
 @pytest.mark.e2e  # vl-convert builds the bundle: seconds
 def test_vega_bundle_is_one_deterministic_classic_script(tmp_path):
-    assert charts.write_vega_bundle(tmp_path / "a") == ["assets/javascripts/vega-bundle.js"]
-    charts.write_vega_bundle(tmp_path / "b")
-    first = (tmp_path / "a" / charts.BUNDLE_PATH).read_bytes()
-    assert first == (tmp_path / "b" / charts.BUNDLE_PATH).read_bytes()
+    assert chart_render.write_vega_bundle(tmp_path / "a") == ["assets/javascripts/vega-bundle.js"]
+    chart_render.write_vega_bundle(tmp_path / "b")
+    first = (tmp_path / "a" / chart_render.BUNDLE_PATH).read_bytes()
+    assert first == (tmp_path / "b" / chart_render.BUNDLE_PATH).read_bytes()
     text = first.decode()
     assert "window.vegaEmbed=" in text
     assert not re.search(r"^\s*(import|export)\s", text, re.M)
@@ -290,8 +292,8 @@ document.addEventListener("DOMContentLoaded", function () { document$.next(); })
 @pytest.fixture
 def chart_page(tmp_path, villages, indicators):
     """Write bundle, charts.js/css and a page factory into tmp_path."""
-    charts.write_vega_bundle(tmp_path)
-    shutil.copy(tmp_path / charts.BUNDLE_PATH, tmp_path / "vega-bundle.js")
+    chart_render.write_vega_bundle(tmp_path)
+    shutil.copy(tmp_path / chart_render.BUNDLE_PATH, tmp_path / "vega-bundle.js")
     shutil.copy(TEMPLATES / "assets/javascripts/charts.js", tmp_path / "charts.js")
     shutil.copy(TEMPLATES / "assets/stylesheets/charts.css", tmp_path / "charts.css")
     # Region names cannot hold "/", so the hostile string goes into a title and an
@@ -304,7 +306,7 @@ def chart_page(tmp_path, villages, indicators):
     ]
     renderer = ChartRenderer(tmp_path / "cache")
     figures = [
-        charts.chart_html(spec, renderer.svg(spec), f"chart-{i}", "数据来源：示例数据，截至2022年12月31日")
+        chart_embed.chart_html(spec, renderer.svg(spec), f"chart-{i}", "数据来源：示例数据，截至2022年12月31日")
         for i, spec in enumerate(specs)
     ]
 

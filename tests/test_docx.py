@@ -19,7 +19,7 @@ from docx.shared import Mm, Pt, RGBColor
 
 from generator.output import printing
 from generator.build import check
-from generator.site.charts import ChartRenderer
+from generator.site.chart_render import ChartRenderer
 from generator.config import Settings
 from generator.output.docx_issue import DocxMeta, parse_sheet, render_docx
 from generator.errors import Report

@@ -12,7 +12,7 @@ import pytest
 
 from generator.output import fonts_embed, printing
 from generator.build import check
-from generator.site.charts import ChartRenderer
+from generator.site.chart_render import ChartRenderer
 from generator.config import Settings
 from generator.errors import Report
 from generator.site.pages import ChartMaker, RenderOptions, make_render_context

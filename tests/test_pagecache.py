@@ -118,7 +118,7 @@ def test_every_changed_page_has_a_new_fingerprint(tmp_path, change):
 def test_unchanged_pages_are_taken_from_the_previous_build(tmp_path):
     from generator.build import build
     from generator.output.mkdocs_config import check_mkdocs_yml, site_extra
-    from generator.site.charts import ChartRenderer
+    from generator.site.chart_render import ChartRenderer
 
     project = copy_sample(tmp_path / "project")
     build(Settings.create(project, pdf=False))

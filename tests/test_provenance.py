@@ -12,7 +12,7 @@ import pytest
 from conftest import write
 from generator.output import printing
 from generator.build import check
-from generator.site.charts import ChartRenderer
+from generator.site.chart_render import ChartRenderer
 from generator.config import Settings
 from generator.site.pages import ChartMaker, RenderOptions, make_render_context, render_pages
 from generator.data.provenance import YearCoverage, coverage_text

@@ -37,7 +37,7 @@ def test_caption_ends_cannot_wrap_alone():
 
 
 def test_chart_caption_names_the_source_once(tmp_path):
-    from generator.site.charts import chart_html
+    from generator.site.chart_embed import chart_html
 
     html = chart_html({}, "<svg></svg>", "c1", "数据来源：合成示例数据，截至2022年12月31日")
     assert '<figcaption class="jb-chart-source">数据来源：合成示例数据，截至2022年12月3<span class="jb-nowrap">1日</span></figcaption>' in html

@@ -35,12 +35,12 @@ from generator.content.models import (
     Case, CaseArticle, ChartDecl, DevModel, Distribution, Highlight, Issue, ModelItem, Point, Section, Series,
     Source, SubSection, TextArticle,
 )
-from generator.site.charts import ChartRenderer
+from generator.site.chart_render import ChartRenderer
 from generator.site.pages import ChartMaker, RenderOptions, make_render_context, render_pages
 from generator.output.printing import pdf_available, render_standalone
 from generator.site.structure import compute_site
 from generator.site.text import render_markdown, render_page
-from generator.content.validate import issue_key
+from generator.site.urls import issue_key
 from generator.content.yamlsrc import Positions
 
 PAYLOADS = [

@@ -16,7 +16,8 @@ from generator.content.load import load_project
 from generator.errors import Report, UsageError
 from generator.content.models import ID_PATTERN, Issue, Series
 from generator.content.numbering import issue_path, next_numbers
-from generator.content.validate import KIND_NAMES, reserved_case_id_message
+from generator.content.validate import reserved_case_id_message
+from generator.site.urls import KIND_NAMES
 
 ISSUE_TEMPLATE = """\
 # {series_name} {year} 年{kind_name}第 {number} 期 —— 由 jianbao new issue 生成。

@@ -14,7 +14,7 @@ from generator.site.text import count_redactions, find_raw_html, find_unsafe_lin
 from generator.content.placeholders import find_placeholder
 from generator.content.suggest import did_you_mean
 from generator.content.numbering import expected_total, path_forms
-from generator.site.urls import KIND_NAMES, RESERVED_CASE_IDS, RESERVED_PAGES, issue_key, issue_slug  # noqa: F401 - importer uses these names
+from generator.site.urls import KIND_NAMES, RESERVED_CASE_IDS, RESERVED_PAGES, issue_key
 from generator.content.yamlsrc import BAD_CHARACTERS, Loc, bad_character_message, iter_strings
 
 

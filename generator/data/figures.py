@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
@@ -21,7 +20,7 @@ from generator.errors import Report
 from generator.content.models import Case
 from generator.content.suggest import did_you_mean, region_hint, short_list
 from generator.site.numbers import format_quantity
-from generator.content.yamlsrc import Loc, iter_strings
+from generator.content.yamlsrc import iter_strings
 
 MARKERS = ("{{", "{%", "{#")
 
@@ -262,16 +261,10 @@ def _year_of(doc: Doc[Case], index: int) -> int | None:
     return doc.model.date.year if doc.model.date else None
 
 
-def check_charts(project: Project, data: Data, report: Report, chart_cache: Path | None = None,
-                 cache: BuildCache | None = None) -> None:
-    """Every chart declared in a case or an issue can be built from the data.
+def check_charts(project: Project, data: Data, report: Report) -> None:
+    """Every chart declared in a case or an issue can be drawn from the data (chart_data: no Altair needed)."""
+    from generator.site.chart_data import ChartError, chart_data
 
-    The specs built here are the ones the pages use (ChartSpecs keeps them in memory
-    and reads chart_cache/specs when given), so no chart is built twice.
-    """
-    from generator.site.charts import ChartError, ChartSpecs
-
-    specs = ChartSpecs(chart_cache / "specs" if chart_cache else None, cache if cache is not None else BuildCache(), write=False)
     regions = set(data.regions())
     for doc in [*project.cases, *project.issues]:
         for index, decl in enumerate(doc.model.charts or []):
@@ -282,7 +275,8 @@ def check_charts(project: Project, data: Data, report: Report, chart_cache: Path
                 report.error(doc.path, line, column, f"图表无法生成：没有地区“{decl.region}”的数据{region_hint(decl.region, regions)}{short_list('有数据的地区', regions)}")
                 continue
             try:
-                specs.spec(decl, data.chart_inputs(decl.region), data.defs)
+                rows = data.chart_inputs(decl.region)
+                chart_data(decl, rows.indicators, rows.villages, data.defs)
             except ChartError as exc:
                 line, column = doc.at("charts", index)
                 report.error(doc.path, line, column, f"图表无法生成：{exc}")

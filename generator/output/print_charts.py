@@ -14,7 +14,7 @@ import json
 import re
 from typing import Any, Protocol
 
-from generator.site.charts import _prefix_svg_ids
+from generator.site.chart_embed import prefix_svg_ids
 
 # 156 mm at 96 px/in is 589.6 px; a little less, so the SVG is never scaled down to fit.
 PRINT_WIDTH_PX = 588
@@ -59,6 +59,6 @@ def render_print_charts(html: str, renderer: SvgRenderer | None) -> str:
     def replace(match: re.Match[str]) -> str:
         spec = json.loads(match.group("spec"))  # script_json: JSON with <, > and & escaped as \u00xx
         svg = renderer.svg(print_spec(spec)).strip()
-        return match.group("head") + _prefix_svg_ids(svg, match.group("id")) + match.group("tail")
+        return match.group("head") + prefix_svg_ids(svg, match.group("id")) + match.group("tail")
 
     return _FIGURE.sub(replace, html)

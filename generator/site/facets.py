@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.site.charts import script_json
+from generator.site.chart_embed import script_json
 from generator.site.structure import Site, region_order
 from generator.site.typography import cn_date
 

@@ -17,7 +17,9 @@ from jinja2.bccache import Bucket
 from markupsafe import Markup
 
 from generator.site import text as texts
-from generator.site.charts import ChartRenderer, ChartSpecs, chart_html, format_source_line, spec_key
+from generator.site.chart_embed import chart_html, format_source_line
+from generator.site.chart_render import ChartRenderer, spec_key
+from generator.site.charts import ChartSpecs
 from generator.data.load import Data
 from generator.data.figures import Figures
 from generator.content.models import ChartDecl

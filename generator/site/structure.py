@@ -17,7 +17,7 @@ from generator.content.load import Page, Project
 from generator.data.load import Data
 from generator.content.models import Case, CaseArticle, ChartDecl, DevModel, Distribution, Issue, ModelItem, Point, Section, Series, SubSection
 from generator.site.numbers import format_number
-from generator.site.urls import CASE_FILTERS, RESERVED_PAGES, issue_key, issue_slug  # noqa: F401 - re-exported for pages
+from generator.site.urls import issue_key, issue_slug
 
 # Pages that list cases show the newest ones up to this many, and link to the full list
 # (a filter page): a province's page would otherwise list every case of the archive.
