@@ -5,6 +5,7 @@ No timing is asserted: CI machines differ. The full-size command and its figures
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -27,7 +28,7 @@ FIGURES = [
     "issue pages: largest",
     "search index: ",
     "one issue changed",
-    "1 files rewritten",
+    " files rewritten",
     "PDF: ",
 ]
 
@@ -42,3 +43,6 @@ def test_benchmark_runs_and_prints_the_figures(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     for figure in FIGURES + (["HTTP", "file://", "first result"] if search else []):
         assert figure in result.stdout, (figure, result.stdout)
+    # one issue changed: its page, and the search files of its text (its document, the shards of changed terms)
+    rewritten = [int(n) for n in re.findall(r"(\d+) files rewritten", result.stdout.split("one issue changed", 1)[1])]
+    assert rewritten and all(1 <= n <= 6 for n in rewritten), result.stdout
