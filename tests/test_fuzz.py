@@ -48,7 +48,8 @@ from generator.data.figures import FigureError, Figures, check_charts, check_fig
 from generator.data.indicators import compute_indicators, load_indicators
 from generator.site.pages import ChartMaker, RenderOptions, make_render_context, render_pages, yaml_str
 from generator.site.structure import compute_site
-from generator.data.tables import COLUMNS, read_villages
+from generator.data.table_schema import COLUMNS
+from generator.data.tables import read_villages
 from generator.content.validate import validate_project
 from generator.content.yamlsrc import parse_yaml
 

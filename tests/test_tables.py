@@ -8,7 +8,8 @@ import numpy as np
 import openpyxl
 import pytest
 
-from generator.data.tables import COLUMNS, read_villages
+from generator.data.table_schema import COLUMNS
+from generator.data.tables import read_villages
 
 HEADER = "年度,省,市,县,乡镇,村,村代码,集体经济总收入（万元）,经营性收入（万元）"
 ROW_A = "2022,山西省,晋中市,榆次区,东阳镇,张庆村,140702100200,25.5,12"

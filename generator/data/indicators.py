@@ -32,14 +32,9 @@ from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, Validatio
 from generator.errors import Problem, Report
 from generator.content.models import INDICATOR_PATTERN, REDACTED
 from generator.site.numbers import DECIMALS, format_number
-from generator.data.tables import (
-    decode_csv,
-    parse_numbers,
-    read_csv_cells,
-    relative_label,
-    validation_problems,
-    village_ids,
-)
+from generator.data.model_errors import validation_problems
+from generator.data.table_cells import decode_csv, parse_numbers, read_csv_cells, relative_label
+from generator.data.tables import village_ids
 from generator.content.yamlsrc import Document, load_yaml, parse_yaml
 
 LEVELS = ("省", "市", "县", "乡镇")

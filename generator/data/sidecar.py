@@ -1,0 +1,43 @@
+"""The .yml note beside a village table: source, sample: true, note."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from generator.errors import Report
+from generator.content.yamlsrc import load_yaml
+from generator.data.model_errors import validation_problems
+from generator.data.table_cells import relative_label
+
+# ---------------------------------------------------------------- sidecar
+
+
+class Sidecar(BaseModel):
+    """`data/villages/<stem>.yml`: where a table comes from."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    source: str = ""
+    sample: bool = False
+    note: str = ""
+
+
+def read_sidecar(path: Path, root: Path) -> tuple[Sidecar, Report]:
+    """Read the optional sidecar of a table; defaults when there is none."""
+    report = Report()
+    if not path.exists():
+        return Sidecar(), report
+    document = load_yaml(path, relative_label(path, root), report)
+    if document is None:
+        return Sidecar(), report
+    data = {} if document.data is None else document.data
+    if not isinstance(data, dict):
+        report.error(document.path, 1, 1, "应为映射（source、sample、note）")
+        return Sidecar(), report
+    try:
+        return Sidecar.model_validate(data), report
+    except ValidationError as exc:
+        report.extend(validation_problems(exc, document))
+        return Sidecar(), report
