@@ -20,7 +20,8 @@ sys.path[:0] = [str(HERE), str(HERE.parent)]
 
 from synth_villages import benchmark_table, write_table_csv  # noqa: E402
 
-from generator.data.indicators import compute_indicators, load_indicators  # noqa: E402
+from generator.data.indicator_defs import load_indicators
+from generator.data.indicators import compute_indicators  # noqa: E402
 from generator.data.tables import read_villages  # noqa: E402
 
 

@@ -45,7 +45,8 @@ from generator.content.load import load_project
 from generator.data.load import Data, load_data
 from generator.errors import JianbaoError, Report
 from generator.data.figures import FigureError, Figures, check_charts, check_figures, check_highlights
-from generator.data.indicators import compute_indicators, load_indicators
+from generator.data.indicator_defs import load_indicators
+from generator.data.indicators import compute_indicators
 from generator.site.pages import ChartMaker, RenderOptions, make_render_context, render_pages, yaml_str
 from generator.site.structure import compute_site
 from generator.data.table_schema import COLUMNS

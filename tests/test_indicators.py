@@ -7,15 +7,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from generator.data.indicators import (
-    compare_published,
-    compute_indicators,
-    compute_percent,
-    load_indicators,
-    parse_indicators,
-    read_published,
-    write_indicators_csv,
-)
+from generator.data.indicator_defs import load_indicators, parse_indicators
+from generator.data.indicators import compute_indicators, compute_percent, write_indicators_csv
+from generator.data.published import compare_published, read_published
 from generator.data.tables import read_villages
 
 ROOT = Path(__file__).resolve().parent.parent

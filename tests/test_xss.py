@@ -30,7 +30,8 @@ from generator.content.load import Doc, Page, Project
 from generator.data.load import Data
 from generator.errors import ContentError, Report
 from generator.data.figures import Figures
-from generator.data.indicators import compute_indicators, load_indicators
+from generator.data.indicator_defs import load_indicators
+from generator.data.indicators import compute_indicators
 from generator.content.models import (
     Case, CaseArticle, ChartDecl, DevModel, Distribution, Highlight, Issue, ModelItem, Point, Section, Series,
     Source, SubSection, TextArticle,

@@ -12,7 +12,9 @@ import pandas as pd
 
 from generator.buildcache import BuildCache
 from generator.errors import Report
-from generator.data.indicators import IndicatorConfig, compare_published, compute_indicators, empty_indicators, empty_published, load_indicators, read_published
+from generator.data.indicator_defs import IndicatorConfig, load_indicators
+from generator.data.indicators import compute_indicators, empty_indicators
+from generator.data.published import compare_published, empty_published, read_published
 from generator.data.tables import read_villages
 
 TABLE_SUFFIXES = (".csv", ".xlsx")
