@@ -13,7 +13,9 @@ import pytest
 from generator.importing.bulletin_parse import Line, cn_number, join_breaks, parse_bulletin, split_recipients
 from generator.content.load import load_project
 from generator.errors import ContentError, Level, Report
-from generator.importing.importer import Document, import_files, render_yaml, summary_lines
+from generator.importing.import_types import Document
+from generator.importing.importer import import_files
+from generator.importing.yaml_text import render_yaml, summary_lines
 from generator.content.models import CaseArticle, TextArticle
 from generator.content.validate import validate_project
 from generator.content.yamlsrc import parse_yaml

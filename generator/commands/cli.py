@@ -185,7 +185,8 @@ def doctor() -> None:
 @option("--force", is_flag=True, help="覆盖已存在的同期号简报和案例文件；总期号不一致时仍导入")
 def import_(project: Path, files: tuple[Path, ...], series: str | None, force: bool) -> None:
     """把往期简报（.txt、.docx，或含有它们的目录）导入为 content/ 中的 YAML 文件。"""
-    from generator.importing.importer import import_files, summary_lines
+    from generator.importing.importer import import_files
+    from generator.importing.yaml_text import summary_lines
 
     try:
         result = import_files(list(files), project.resolve(), series, force)
