@@ -110,7 +110,7 @@ def render_site(settings: Settings, checked: Checked, cache: BuildCache, timings
     pages = render_pages(checked.site, context)
     files: dict[str, str | bytes] = dict(pages)
     if charts.used_anywhere:
-        files[VEGA_BUNDLE] = cached_vega_bundle(settings.cache_dir).encode("utf-8")
+        files[VEGA_BUNDLE] = cached_vega_bundle(settings.cache_dir, context.pending).encode("utf-8")
     if not checked.site.data.indicators.empty:
         files["data/indicators.csv"] = _indicators_csv(checked.site.data, cache)
     files.update(read_assets(settings.templates_dir))

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from generator.config import Settings
 from generator.content.load import load_project
+from generator.output.files import write_atomic
 from generator.errors import Report, UsageError
 from generator.content.models import ID_PATTERN, Issue, Series
 from generator.content.numbering import issue_path, next_numbers
@@ -139,8 +140,7 @@ def new_issue(settings: Settings, series_id: str | None, date: dt.date | None, k
         distribution=_distribution_yaml(series),
         printed_by=series.printed_by or series.issuer,
     )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    write_atomic(path, text)
     latest = max(issues, key=lambda i: (i.year, i.number), default=None)
     return NewIssue(path, date, number, total, kind, latest)
 
@@ -194,6 +194,5 @@ def new_model(settings: Settings, model_id: str) -> Path:
 def _write_new(path: Path, text: str) -> Path:
     if path.exists():
         raise UsageError(f"{path} 已存在，不覆盖")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    write_atomic(path, text)
     return path

@@ -27,6 +27,7 @@ import pandas as pd
 
 from generator.site.numbers import DECIMALS, format_number
 from generator.data.tables import village_ids
+from generator.output.files import write_atomic
 from generator.data.indicator_defs import Aggregate, AllOf, AnyOf, IndicatorConfig, LEVELS, Leaf, OPS, OUTPUT_COLUMNS, REGION_COLUMNS, Selection, Transition
 
 # ---------------------------------------------------------------- computation
@@ -202,5 +203,4 @@ def indicators_csv(frame: pd.DataFrame) -> str:
 
 def write_indicators_csv(frame: pd.DataFrame, path: Path) -> None:
     """Write `region,year,indicator,value`, sorted, UTF-8, no index."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(indicators_csv(frame), encoding="utf-8")
+    write_atomic(path, indicators_csv(frame))

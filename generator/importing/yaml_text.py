@@ -10,6 +10,7 @@ from typing import Any
 
 
 from generator.content.yamlsrc import Loc
+from generator.output.files import write_atomic
 from generator.importing.import_types import Document, ImportResult
 
 # ---------------------------------------------------------------- YAML text
@@ -72,9 +73,8 @@ def scalar(value: Any, flow: bool = False) -> str | None:
 
 
 def write_document(path: Path, text: str) -> None:
-    """Write one content file (UTF-8, LF)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(text.encode("utf-8"))
+    """Write one content file (UTF-8, LF): complete or not at all."""
+    write_atomic(path, text)
 
 
 def summary_lines(result: ImportResult) -> list[str]:

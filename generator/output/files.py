@@ -99,6 +99,7 @@ def _remove_unwanted(root: Path, wanted: set[str]) -> None:
 def write_atomic(path: Path, data: bytes | str) -> None:
     """Write through a temporary file and a rename: a file is complete or absent, never half-written."""
     payload = data.encode("utf-8") if isinstance(data, str) else data
+    path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     try:
         temporary.write_bytes(payload)

@@ -20,7 +20,6 @@ import base64
 import ctypes
 import hashlib
 import io
-import os
 import re
 import shutil
 import subprocess
@@ -29,6 +28,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from generator.output.doctor import FONT_NEEDS
+from generator.output.files import write_cache_file
 
 FONTS_FORMAT = "3"  # bump when the subsets or the CSS written here change
 FLAVOR = "woff"
@@ -331,10 +331,7 @@ def _cached_subset(cache_dir: Path | None, font: FontFile, chars: str) -> bytes:
             return data
     data = subset_font(font, chars)
     if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-        temporary.write_bytes(hashlib.sha256(data).digest() + data)
-        temporary.replace(path)
+        write_cache_file(path, hashlib.sha256(data).digest() + data)
     return data
 
 

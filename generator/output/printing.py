@@ -28,6 +28,7 @@ from markupsafe import Markup
 from generator.output.docx_issue import DOCX_FORMAT, DocxMeta, render_docx
 from generator.output.fonts_embed import FontSet, embed_fonts, find_fonts, missing_message
 from generator.output.doctor import check_fonts, check_weasyprint, missing, read_font_families
+from generator.output.files import write_atomic
 from generator.errors import FileSystemError, JianbaoError, Report, UsageError
 from generator.site.pages import RenderContext, linker
 from generator.output.print_charts import render_print_charts
@@ -174,11 +175,7 @@ def write_pdf(html: str, dest: Path, base_url: Path | None = None) -> None:
     # No identifier is random and no date comes from the clock: the dates are the
     # issue's (dcterms meta), and the file identifier is derived from the HTML.
     identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
-    data = document.write_pdf(pdf_identifier=identifier)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    temporary = dest.with_name(f".{dest.name}.tmp-{os.getpid()}")
-    temporary.write_bytes(data)
-    temporary.replace(dest)
+    write_atomic(dest, document.write_pdf(pdf_identifier=identifier))
 
 
 def _url_fetcher(base: Path | None) -> Any:
@@ -322,7 +319,7 @@ def _render_job(job: PdfJob) -> tuple[Path, float]:
     start = time.perf_counter()
     try:
         if job.meta is not None:
-            _write_bytes(job.dest, render_docx(job.html, job.meta))
+            write_atomic(job.dest, render_docx(job.html, job.meta))
         else:
             write_pdf(job.html, job.dest)
         # The key file names the PDF's own hash too: a damaged cached PDF is never copied.
@@ -357,16 +354,8 @@ def _inside(root: Path, name: str) -> Path:
     return target
 
 
-def _write_bytes(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    temporary.write_bytes(data)
-    temporary.replace(path)
-
-
 def _write_text(path: Path, text: str) -> None:
     data = text.encode("utf-8")
     if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
         return  # a dirty build over the previous site (`jianbao serve`): unchanged
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    write_atomic(path, data)
