@@ -106,8 +106,8 @@ def test_user_table_in_gb18030_and_yuan_appears_on_region_pages(sample):
     assert "河北省/保定市/阜平县/龙泉关镇,2021,income_ge_20,50.0" in csv
     assert "河北省/保定市/阜平县,2022,income_total,53" in csv
     page = BeautifulSoup((sample / "site/regions/河北省/保定市/阜平县/index.html").read_text(encoding="utf-8"), "html.parser")
-    cells = [td.get_text() for td in page.select(".jb-indicator-table td")]
-    assert "集体经济收入20万元以上的行政村占比" in cells
+    cells = [cell.get_text() for cell in page.select(".jb-indicator-table th, .jb-indicator-table td")]
+    assert "集体经济收入20万元以上的行政村占比（%）" in cells
     assert page.select(".jb-chart svg")
     assert not page.select(".jb-sample-note")
     assert (sample / "site/regions/河北省/保定市/阜平县/龙泉关镇/index.html").is_file()

@@ -132,6 +132,11 @@
 
     function render() {
       var selection = parseHash();
+      // A chip that has the focus keeps it after the chips are drawn again (render runs on hashchange and popstate).
+      var active = document.activeElement;
+      if (!root.getAttribute("data-focus") && active && groups.contains(active) && active.getAttribute("data-kind")) {
+        root.setAttribute("data-focus", active.getAttribute("data-kind") + "\u0000" + active.getAttribute("data-value"));
+      }
       while (groups.firstChild) groups.removeChild(groups.firstChild);
       KINDS.forEach(function (k) {
         var kind = k[0];
