@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-HEAVY = ("altair", "vl_convert", "weasyprint", "pandas", "mkdocs", "docx", "jieba", "python_calamine")
+HEAVY = ("altair", "vl_convert", "weasyprint", "pandas", "mkdocs", "docx", "python_calamine")
 PROBE = r"""
 import json, sys, time
 start = time.perf_counter()

@@ -334,19 +334,14 @@ def test_damaged_cache_is_rebuilt(mini, tmp_path, monkeypatch):
 
 
 def test_builds_in_one_process_equal_a_fresh_build(mini, tmp_path):
-    """`jianbao serve` builds again and again in one process: the site must not drift.
-
-    (Each build loads the search dictionary into jieba again; found by the damaged-cache test,
-    whose in-process and fresh builds segmented 万元以上 differently.)
-    """
-    import jieba
+    """`jianbao serve` builds again and again in one process, with one BuildCache: the site must not drift."""
+    from generator.buildcache import BuildCache
 
     write(mini / "data/villages/t.csv", TABLE)
     write(mini / "data/indicators.yml", INDICATORS)
-    userdict = REPO / "site_templates/search/userdict.txt"
-    for _ in range(40):  # what forty earlier builds in this process did
-        jieba.load_userdict(str(userdict))
-    build(Settings.create(mini, pdf=False))
+    cache = BuildCache()
+    for _ in range(3):  # what earlier builds in this process did
+        build(Settings.create(mini, pdf=False), cache=cache)
     in_process = tree(mini / "site")
     result = subprocess.run([sys.executable, "-c", "from generator.commands.cli import main; main()", "build", "--project", str(mini), "--no-pdf"],
                             capture_output=True, text=True, timeout=600)

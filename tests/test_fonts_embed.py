@@ -115,10 +115,12 @@ def test_standalone_renders_in_its_own_fonts_without_system_fonts(written, tmp_p
     bare = tmp_path / "bare.html"
     bare.write_text(before, encoding="utf-8")  # the same page without its fonts: the control
     config = tmp_path / "fonts.conf"
-    config.write_text(f'<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig><cachedir>{tmp_path / "fc"}</cachedir></fontconfig>\n', encoding="utf-8")
+    # No CJK font at all; only a Latin face (DejaVu), without which Chromium may crash on a page it cannot draw.
+    latin = "".join(f"<dir>{d}</dir>" for d in ("/usr/share/fonts/truetype/dejavu",) if Path(d).is_dir())
+    config.write_text(f'<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>{latin}<cachedir>{tmp_path / "fc"}</cachedir></fontconfig>\n', encoding="utf-8")
     selectors = {"masthead": ".jb-masthead span", "body": ".jb-article > p", "h1": ".jb-h1", "lead": ".jb-article strong", "chart": ".jb-chart-static svg text"}
     with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"],
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
                                     env={"FONTCONFIG_FILE": str(config), "HOME": str(tmp_path)})
         try:
             used = {}
