@@ -24,6 +24,7 @@ from htmlsafety import data_script_findings, findings, pdf_findings, search_inde
 
 import generator.build as build_module
 from generator.build import Checked, build, check
+from generator.output.mkdocs_config import check_mkdocs_yml
 from generator.buildcache import BuildCache
 from generator.config import Settings
 from generator.content.load import Doc, Page, Project
@@ -289,7 +290,7 @@ def test_hostile_site_built_with_check_bypassed(tmp_path, monkeypatch, indicator
     site = compute_site(hostile, {issue_key(hostile.issues[0].model): 62}, data)
 
     def lenient_check(settings, progress=lambda stage: None, cache=None):
-        return Checked(hostile, site, Report(), Figures(data), {})
+        return Checked(hostile, site, Report(), Figures(data), check_mkdocs_yml(settings.project, Report()))
 
     monkeypatch.setattr(build_module, "check", lenient_check)
     monkeypatch.setattr(build_module, "site_extra", lambda config: {"site_name": payload, "site_url": "", "home_title": payload})
