@@ -109,6 +109,9 @@ def write_xlsx(project: Path, rows: int) -> None:
         sheet.append([float(v) if v.replace(".", "", 1).isdigit() and column.startswith(("集体", "经营")) else v
                       for v, column in zip(record, table.columns)])
     for path in (project / "data" / "villages").glob("*.csv"):
+        sidecar = path.with_suffix(".yml")
+        if sidecar.is_file():  # its note (source, sample: true) goes with the table
+            sidecar.rename(path.with_name("villages.yml"))
         path.unlink()
     workbook.save(project / "data" / "villages" / "villages.xlsx")
 
