@@ -99,7 +99,7 @@ def write_xlsx(project: Path, rows: int) -> None:
         frame = sample.copy()
         frame["村"] = frame["村"] + (f"{n}" if n else "")
         if "村代码" in frame.columns:
-            frame["村代码"] = [f"{int(code) + n * 10_000_000:012d}" if str(code).isdigit() else code for code in frame["村代码"]]
+            frame["村代码"] = [f"{20 + n}{code[2:]}" if len(str(code)) == 12 else code for code in frame["村代码"]]  # unique per copy
         frames.append(frame)
     table = pd.concat(frames).head(rows)
     workbook = openpyxl.Workbook(write_only=True)

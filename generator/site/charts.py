@@ -10,19 +10,22 @@ chart_render.py, the <figure> in a page chart_embed.py.
 from __future__ import annotations
 
 import functools
+from importlib import metadata
 import hashlib
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-import altair as alt
 import pandas as pd
 
 from generator.buildcache import BuildCache
 from generator.site.chart_render import keep_cache_file
 from generator.site.chart_data import (FONT_STACK, INCOME_BANDS, BandsData, ChartData, ChartSpec, IndicatorDefs,
                                        TrendData, bands_data, chart_data, ranking_data, trend_data)
+
+if TYPE_CHECKING:
+    import altair as alt
 
 CHART_WIDTH = 640  # fits the ~700 px content column of Material with padding
 
@@ -58,7 +61,9 @@ def build_chart(spec: ChartSpec, indicators: pd.DataFrame, villages: pd.DataFram
 
 
 def draw_chart(data: ChartData) -> alt.Chart:
-    """The Altair chart of what chart_data computed."""
+    """The Altair chart of what chart_data computed (Altair is imported only when a chart is drawn: ~0.6 s)."""
+    import altair as alt
+
     if isinstance(data, TrendData):
         chart = (
             alt.Chart(data.frame)
@@ -123,7 +128,7 @@ class ChartInputRows(Protocol):
 def _builder_fingerprint() -> str:
     """Besides its inputs, a built spec depends on this module's code and on Altair."""
     code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
-    return f"altair {alt.__version__}|charts.py {code}"
+    return f"altair {metadata.version('altair')}|charts.py {code}"
 
 
 class ChartSpecs:
