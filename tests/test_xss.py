@@ -180,6 +180,7 @@ def test_text_renderer_neutralises(payload):
 SHARED = BuildCache()  # the payloads' renders share compiled templates and Markdown, as serve's builds do
 
 
+@pytest.mark.e2e  # a whole site rendered per payload (30 of them): the render stage end to end
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_every_generated_page_and_standalone_file_is_safe(tmp_path, payload, indicator_config):
     data = hostile_data(indicator_config, ["榆次区", DATA_PAYLOADS[PAYLOADS.index(payload)]])
