@@ -47,6 +47,7 @@ def test_masthead_is_one_run_of_text():
     from pathlib import Path
 
     macros = (Path(__file__).resolve().parent.parent / "site_templates" / "pages" / "_macros.j2").read_text(encoding="utf-8")
-    css = (Path(__file__).resolve().parent.parent / "site_templates" / "assets" / "stylesheets" / "jianbao.css").read_text(encoding="utf-8")
+    styles = Path(__file__).resolve().parent.parent / "site_templates" / "assets" / "stylesheets"
     assert '{% for line in view.series.masthead %}<span>{{ line }}</span>{% endfor %}' in macros  # no space between the parts
-    assert ".jb-masthead span + span" not in css  # and no margin on screen
+    for sheet in ("jianbao.css", "print.css"):  # and no margin between them, on screen or on paper
+        assert ".jb-masthead span + span" not in (styles / sheet).read_text(encoding="utf-8"), sheet
