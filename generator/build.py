@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.buildcache import BuildCache
 from generator.config import Settings
@@ -30,6 +31,9 @@ from generator.output.mkdocs_config import check_mkdocs_yml, read_assets, site_e
 from generator.data.provenance import check_coverage
 from generator.site.structure import Site, compute_site
 from generator.content.validate import validate_project
+
+if TYPE_CHECKING:  # rendering imports Jinja, Markdown and the chart code: not for `jianbao check`
+    from generator.site.pages import RenderContext
 
 Progress = Callable[[str], None]
 
@@ -60,7 +64,7 @@ class Rendered:
     """Phase one's output: every file of the docs tree, in memory, and what the print stage needs."""
 
     files: dict[str, str | bytes]
-    render: object  # pages.RenderContext: the templates and caches the print outputs are rendered with
+    render: RenderContext  # the templates and caches the print outputs are rendered with
 
     @property
     def pages(self) -> int:
