@@ -33,7 +33,6 @@ def validate_project(project: Project, report: Report, cache: BuildCache | None 
     """
     _check_series(project, report)
     _check_case_ids(project, report)
-    _check_placeholders(project, report)
     _check_issue_paths(project, report)
     totals = _check_numbering(project, report)
     _check_references(project, report)
@@ -65,18 +64,17 @@ def _check_case_ids(project: Project, report: Report) -> None:
             report.error(doc.path, line, column, message)
 
 
-def _check_placeholders(project: Project, report: Report) -> None:
+def _check_placeholders(document: Any, report: Report) -> None:
     """A scaffold's 【请填写…】 left in a file that is not a draft would be published: an error at its line."""
-    for document in project.documents:
-        if not isinstance(document.data, dict) or document.data.get("draft") is True:
+    if not isinstance(document.data, dict) or document.data.get("draft") is True:
+        return
+    for loc, text in iter_strings(document.data):
+        match = find_placeholder(text)
+        if match is None:
             continue
-        for loc, text in iter_strings(document.data):
-            match = find_placeholder(text)
-            if match is None:
-                continue
-            index = text.count("\n", 0, match.start())
-            line, column = document.where.line_in_text(loc, index)
-            report.error(document.path, line, column, f"“{_loc_name(loc)}”还是模板的占位文字“{match.group(0)}”：请换成实际内容（未完成的文件请保留 draft: true，草稿不发布）")
+        index = text.count("\n", 0, match.start())
+        line, column = document.where.line_in_text(loc, index)
+        report.error(document.path, line, column, f"“{_loc_name(loc)}”还是模板的占位文字“{match.group(0)}”：请换成实际内容（未完成的文件请保留 draft: true，草稿不发布）")
 
 
 def _loc_name(loc: Loc) -> str:
@@ -214,7 +212,7 @@ def _sections(sections: list, prefix: Loc = ("sections",)) -> Iterator[tuple[Loc
 
 
 def _check_texts(project: Project, report: Report, memo: Memo[str, list]) -> None:
-    """Raw HTML and unsafe links are errors in every text; redactions are counted.
+    """Raw HTML, unsafe links and left placeholders are errors in every text; redactions are counted.
 
     memo: each document's problems by its digest (documents parsed from the same bytes).
     """
@@ -222,6 +220,7 @@ def _check_texts(project: Project, report: Report, memo: Memo[str, list]) -> Non
         known = memo.get(document.digest) if document.digest else None
         if known is None:
             own = Report()
+            _check_placeholders(document, own)
             _check_document_texts(document, own)
             known = own.problems
             if document.digest:
