@@ -203,7 +203,7 @@ def test_busy_port_is_a_usage_error_before_any_build(mini, default):
         args = ["serve", "--project", str(mini)] + ([] if default else ["--port", str(port)])
         result = CliRunner().invoke(main, args)
     assert result.exit_code == 2, result.output
-    assert result.output == f"错误：端口 {port} 已被占用（可能已有一个 jianbao serve 在运行）：请关闭占用它的程序，或用 --port 换一个端口，如 --port {port + 1}\n"
+    assert result.output == f"错误：端口 {port} 已被占用（可能已有一个 jianbao serve 或 jianbao edit 在运行）：请关闭占用它的程序，或用 --port 换一个端口，如 --port {port + 1}\n"
     assert not (mini / "site").exists() and not (mini / "build").exists()
 
 

@@ -88,6 +88,19 @@ def serve(project: Path, port: int) -> None:
         fail(exc)
 
 
+@main.command()
+@project_option
+@option("--port", type=IntType(), default=8001, show_default=True, help="端口（只监听 127.0.0.1）")
+def edit(project: Path, port: int) -> None:
+    """在浏览器中编辑简报、案例和发展模式：表单、实时检查、预览和发布。"""
+    from generator.commands.edit import edit as run_edit
+
+    try:
+        run_edit(Settings.create(project), port)
+    except JianbaoError as exc:
+        fail(exc)
+
+
 @main.group()
 def new() -> None:
     """新建一期简报、一个案例或一个发展模式的模板（草稿）。"""

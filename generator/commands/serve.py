@@ -85,14 +85,19 @@ def bind(port: int, handler: type[http.server.BaseHTTPRequestHandler]) -> http.s
     """Listen on 127.0.0.1:port, or say in Chinese why not (UsageError, exit 2)."""
     try:
         return http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
-    except OverflowError:
-        raise UsageError(f"端口 {port} 无效：端口应在 1 到 65535 之间，请用 --port 指定") from None
-    except OSError as exc:
-        if exc.errno == errno.EADDRINUSE:
-            raise UsageError(f"端口 {port} 已被占用（可能已有一个 jianbao serve 在运行）：请关闭占用它的程序，或用 --port 换一个端口，如 --port {port + 1 if port < 65535 else 8001}") from None
-        if exc.errno == errno.EACCES:
-            raise UsageError(f"没有权限监听端口 {port}（1024 以下的端口需要管理员权限）：请用 --port 换一个端口，如 --port 8000") from None
-        raise UsageError(f"无法监听端口 {port}：{exc.strerror or exc}；请用 --port 换一个端口") from None
+    except (OverflowError, OSError) as exc:
+        raise port_error(port, exc) from None
+
+
+def port_error(port: int, exc: OverflowError | OSError) -> UsageError:
+    """Why 127.0.0.1:port cannot be listened on, in Chinese (serve and edit)."""
+    if isinstance(exc, OverflowError):
+        return UsageError(f"端口 {port} 无效：端口应在 1 到 65535 之间，请用 --port 指定")
+    if exc.errno == errno.EADDRINUSE:
+        return UsageError(f"端口 {port} 已被占用（可能已有一个 jianbao serve 或 jianbao edit 在运行）：请关闭占用它的程序，或用 --port 换一个端口，如 --port {port + 1 if port < 65535 else 8001}")
+    if exc.errno == errno.EACCES:
+        return UsageError(f"没有权限监听端口 {port}（1024 以下的端口需要管理员权限）：请用 --port 换一个端口，如 --port 8000")
+    return UsageError(f"无法监听端口 {port}：{exc.strerror or exc}；请用 --port 换一个端口")
 
 
 def rebuild(settings: Settings, cache: BuildCache) -> bool:

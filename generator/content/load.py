@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Annotated, Any, Generic, TypeVar, get_args, get_origin
 
@@ -15,7 +15,7 @@ from generator.buildcache import BuildCache, Memo
 from generator.errors import Report
 from generator.content.models import Case, DevModel, Issue, Series
 from generator.content.yamlcache import YamlCache
-from generator.content.yamlsrc import Document, Loc, Positions, full_width_colon_message, full_width_key, read_text
+from generator.content.yamlsrc import Document, Loc, Positions, full_width_colon_message, full_width_key, parse_yaml, read_text
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -109,9 +109,7 @@ def load_project(root: Path, report: Report, cache_dir: Path | None = None, cach
         for path in _yaml_files(content / folder, root, report, depth=1):
             doc = _load_one(path, root, report, model_type, project)
             if doc:
-                if doc.model.id != path.stem:
-                    line, column = doc.at("id")
-                    report.error(doc.path, line, column, f"id“{doc.model.id}”与文件名“{path.name}”不一致，文件应命名为 {doc.model.id}.yml")
+                _check_file_name(doc, path, report)
                 target.append(doc)
     project.pages = _load_pages(content / "pages", root, report)
     _report_stray_files(content, root, report)
@@ -150,6 +148,10 @@ def _load_series(path: Path, root: Path, report: Report, project: Project) -> li
     if document is None:
         return []
     project.documents.append(document)
+    return _series_docs(document, shown, report, project)
+
+
+def _series_docs(document: Document, shown: str, report: Report, project: Project) -> list[Doc[Series]]:
     if not isinstance(document.data, list):
         line, column = document.where.at(())
         report.error(shown, line, column, "series.yml 应为列表，每项是一个简报系列")
@@ -168,6 +170,10 @@ def _load_one(path: Path, root: Path, report: Report, model_type: type[M], proje
     if document is None:
         return None
     project.documents.append(document)
+    return _doc_of(document, shown, report, model_type, project)
+
+
+def _doc_of(document: Document, shown: str, report: Report, model_type: type[M], project: Project) -> Doc[M] | None:
     if not isinstance(document.data, dict):
         line, column = document.where.at(())
         key = full_width_key(document.data) if isinstance(document.data, str) else None
@@ -181,6 +187,40 @@ def _load_one(path: Path, root: Path, report: Report, model_type: type[M], proje
         return Doc(model, shown, document.where, document.data)
     partial = partial_model(model_type, document.data)
     return Doc(partial, shown, document.where, document.data, partial=True) if partial is not None else None
+
+
+def _check_file_name(doc: Doc, path: Path, report: Report) -> None:
+    if doc.model.id != path.stem:
+        line, column = doc.at("id")
+        report.error(doc.path, line, column, f"id“{doc.model.id}”与文件名“{path.name}”不一致，文件应命名为 {doc.model.id}.yml")
+
+
+KINDS: dict[str, type[BaseModel]] = {"issue": Issue, "case": Case, "model": DevModel}
+
+
+def with_file(project: Project, kind: str, shown: str, text: str, report: Report) -> Project:
+    """A copy of project in which one content file (series, issue, case or model) holds text.
+
+    The text is parsed and validated as load_project would; the other files are the project's,
+    so the cross-file checks (validate_project) can run on the copy without reading the disk.
+    """
+    documents = [document for document in project.documents if document.path != shown]
+    copy = replace(project, documents=documents, series=list(project.series), issues=list(project.issues),
+                   cases=list(project.cases), models=list(project.models))
+    document = parse_yaml(text, shown, report)
+    if document is not None:
+        documents.append(document)
+    if kind == "series":
+        copy.series = _series_docs(document, shown, report, copy) if document is not None else []
+        return copy
+    target = {"issue": copy.issues, "case": copy.cases, "model": copy.models}[kind]
+    target[:] = [doc for doc in target if doc.path != shown]
+    doc = _doc_of(document, shown, report, KINDS[kind], copy) if document is not None else None
+    if doc is not None:
+        if kind != "issue":
+            _check_file_name(doc, Path(shown), report)
+        target.append(doc)
+    return copy
 
 
 def _load_pages(folder: Path, root: Path, report: Report) -> list[Page]:

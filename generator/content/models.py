@@ -19,7 +19,8 @@ REDACTED = ("*", "＊")
 
 Id = Annotated[str, Field(pattern=ID_PATTERN, description="标识：小写字母、数字和连字符，以字母或数字开头，最长 63 个字符")]
 IndicatorId = Annotated[str, Field(pattern=INDICATOR_PATTERN, description="指标标识，见 data/indicators.yml")]
-Text = Annotated[str, Field(description="Markdown 文本")]
+# Markdown fields carry the JSON Schema media type, so editors (`jianbao edit`, any JSON Schema form) know them.
+Text = Annotated[str, Field(description="Markdown 文本", json_schema_extra={"contentMediaType": "text/markdown"})]
 Year = Annotated[int, Field(ge=1949, le=2100)]
 
 # A region path segment may not hold what URLs and Windows file names cannot.
@@ -219,7 +220,7 @@ class Issue(Strict):
     year: Year = Field(description="年度")
     number: int = Field(ge=1, le=999, description="年度期号：第 N 期，每年从 1 开始")
     total: int | None = Field(None, ge=1, description="总期号：总第 M 期，不随年度重置；可由上一期推算时可省略")
-    kind: Literal["regular", "supplement", "special"] = Field("regular", description="regular 正刊、supplement 增刊、special 专刊，各自编号")
+    kind: Literal["regular", "supplement", "special"] = Field("regular", description="期别：regular 正刊、supplement 增刊、special 专刊，各自编号")
     date: dt.date = Field(description="编印日期，如 2023-03-31")
     classification: str | list[str] | None = Field(None, description="可选：左上角的标记，如 内部资料；几个标记写作列表，如 [内部资料, 注意保存]")
     draft: bool = Field(False, description="草稿：仅在 --drafts 时构建")
