@@ -86,13 +86,14 @@ def load_plain(text: str) -> Any:
 
 def apply_changes(text: str, new: Any) -> str:
     """The file `text` rewritten so that it holds `new`, changing only the lines of the values that changed."""
-    load_plain(text)  # the gate: what check refuses (syntax, tags, bad characters) is not saved structurally
+    if same_meaning(load_plain(text), new):  # also the gate: what check refuses is not saved structurally
+        return text
     frame = read_frame(text)
     tree = _load_tree(frame.yaml(), frame.wrapped)
     if tree is None:
         result = frame.unwrap(_comments_only(frame.wrapped) + _dump(frame.yaml(), _new_node(new, None, False)))
     else:
-        result = frame.unwrap(_dump(frame.yaml(), _merge_root(tree, new, frame.root_is_list)))
+        result = frame.unwrap(_dump(frame.yaml(), _merge_root(tree, new, frame.shift is not None)))
     _verify(result, new)
     return result
 
@@ -290,17 +291,8 @@ def _dump(yaml: YAML, tree: Any) -> str:
 def _merge_root(tree: Any, new: Any, wrapped: bool) -> Any:
     """Merge `new` into the loaded document; a wrapped top-level list is the value of `_`."""
     holder = tree if wrapped else CommentedMap({_WRAP_KEY: tree})
-    if wrapped:
-        _merge_entry(holder, _WRAP_KEY, new)
-        return holder
-    if isinstance(tree, CommentedMap) and isinstance(new, dict):
-        _merge_map(tree, new)
-        return tree
-    if isinstance(tree, CommentedSeq) and isinstance(new, list):
-        _merge_seq(tree, new)
-        return tree
     _merge_entry(holder, _WRAP_KEY, new)
-    return holder[_WRAP_KEY]
+    return holder if wrapped else holder[_WRAP_KEY]
 
 
 # ---------------------------------------------------------------- meaning
@@ -347,14 +339,14 @@ def _merge_entry(container: Container, key: Key, new: Any) -> None:
     old = container[key]
     if same_meaning(to_plain(old), new):
         return
-    after = _take_trailing(container, key)
     if isinstance(old, CommentedMap) and isinstance(new, dict):
         _merge_map(old, new)
     elif isinstance(old, CommentedSeq) and isinstance(new, list):
-        _merge_seq(old, new)
+        _put_trailing(container, key, _merge_seq(old, new))
     else:
+        after = _take_trailing(container, key)
         container[key] = _replacement(old, new, _is_flow(container))
-    _put_trailing(container, key, after)
+        _put_trailing(container, key, after)
 
 
 def _merge_map(mapping: CommentedMap, new: dict[str, Any]) -> None:
@@ -372,20 +364,27 @@ def _merge_map(mapping: CommentedMap, new: dict[str, Any]) -> None:
             previous = text
 
 
-def _merge_seq(seq: CommentedSeq, new: list[Any]) -> None:
-    """Merge item by item; append or remove at the end, the comments after the list staying after it."""
-    after = _take_trailing(seq, len(seq) - 1) + _take_end(seq) if seq and len(seq) != len(new) else []
+def _merge_seq(seq: CommentedSeq, new: list[Any]) -> list[str]:
+    """Merge item by item, then append or remove at the end; the comment lines after the list stay after it.
+
+    Returns those lines when the list ends up empty, for the caller to keep after the entry.
+    """
     for index, value in enumerate(new[: len(seq)]):
         _merge_entry(seq, index, value)
+    if len(seq) == len(new):
+        return []
+    after = _take_trailing(seq, len(seq) - 1) + _take_end(seq) if seq else []
     while len(seq) > len(new):
         del seq[len(seq) - 1]
     template = seq[-1] if seq else None
-    if not seq and _is_flow(seq) and any(isinstance(value, (dict, list)) for value in new):
-        seq.fa.set_block_style()
+    if not seq:  # `[]`: flow for scalars, block for mappings and lists
+        _styled(seq, not any(isinstance(value, (dict, list)) for value in new))
     for value in new[len(seq):]:
         seq.append(_new_node(value, template, _is_flow(seq)))
-    if seq:
-        _put_trailing(seq, len(seq) - 1, after)
+    if not seq:
+        return after
+    _put_trailing(seq, len(seq) - 1, after)
+    return []
 
 
 def _delete_key(mapping: CommentedMap, key: Key) -> None:
@@ -458,7 +457,7 @@ def _new_node(value: Any, like: Any, flow: bool) -> Any:
         items = CommentedSeq(_new_node(item, like[-1] if isinstance(like, CommentedSeq) and like else None, flow) for item in value)
         return _styled(items, flow)
     if isinstance(value, (str, int, float, dt.date)) or value is None:
-        return _scalar_like(value, like if not isinstance(like, (dict, list)) else None, flow)
+        return _scalar_like(value, None, flow)  # a new text is plain where it can be, whatever its siblings' quotes
     raise TypeError(f"cannot write a {type(value).__name__} to YAML")
 
 
@@ -508,9 +507,19 @@ def _put_trailing(container: Container, key: Key, lines: list[str]) -> None:
     text = "".join(line + "\n" for line in lines)
     token = slots[index]
     if token is None:
-        slots[index] = CommentToken(("" if _is_block_scalar(value) else "\n") + text, CommentMark(0), None)
+        token = slots[index] = CommentToken(("" if _is_block_scalar(value) else "\n") + text, CommentMark(0), None)
+        _share_with_collection(value, token)
     else:
         token.value += text
+
+
+def _share_with_collection(value: Any, token: CommentToken) -> None:
+    """A flow (or empty) collection holds its parent's end-of-line token too, as ruamel loads it; `[]` needs it."""
+    if isinstance(value, (CommentedMap, CommentedSeq)):
+        if value.ca.comment is None:
+            value.ca.comment = [token, None]
+        else:
+            value.ca.comment[0] = token
 
 
 def _take_item(container: Container, key: Key) -> list[str]:
