@@ -1,0 +1,1 @@
+"""The browser editor of `jianbao edit` (SPEC §7): its web app, forms and the round-trip save."""
