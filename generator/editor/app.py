@@ -380,6 +380,7 @@ def create_app(settings: Settings, workspace: Workspace | None = None, session: 
 
     routes = [
         Route("/", editor.home),
+        Route("/favicon.ico", lambda request: Response(status_code=204)),
         Route("/edit/{rel:path}", editor.edit_get, methods=["GET"]),
         Route("/edit/{rel:path}", editor.edit_post, methods=["POST"]),
         Route("/api/check/{rel:path}", editor.api_check, methods=["POST"]),

@@ -156,7 +156,7 @@
       input.addEventListener("focus", function () { suggest(input); });
       if (input.value) suggest(input);
     });
-    root.querySelectorAll(".placeholder-text").forEach(function (field) {
+    root.querySelectorAll("[data-placeholder-text]").forEach(function (field) {
       field.addEventListener("focus", function () { if (/【请填写/.test(field.value)) field.select(); }, { once: true });
     });
   }
