@@ -27,6 +27,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.datastructures import FormData, UploadFile
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
@@ -370,7 +371,7 @@ _NO_STORE = {"Cache-Control": "no-store"}
 _PREVIEW_HEADERS = {**_NO_STORE, "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:"}
 
 
-def create_app(settings: Settings, workspace: Workspace | None = None, session: Session | None = None) -> Starlette:
+def create_app(settings: Settings, workspace: Workspace | None = None, session: Session | None = None) -> Guard:
     """The editor's ASGI app for one project."""
     editor = Editor(settings, workspace or Workspace(settings), session or Session())
 
@@ -394,6 +395,10 @@ def create_app(settings: Settings, workspace: Workspace | None = None, session: 
         Route("/publish", editor.publish, methods=["POST"]),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
-    app = Starlette(routes=routes, exception_handlers={PathRefused: refused, Refused: refused})
+    async def not_found(request: Request, exc: HTTPException) -> Response:
+        text = {404: "没有这个页面", 405: "不能这样访问这个地址"}.get(exc.status_code, "无法完成")
+        return editor.message(text, [f"地址：{request.url.path[:120]}"], status=exc.status_code)
+
+    app = Starlette(routes=routes, exception_handlers={PathRefused: refused, Refused: refused, HTTPException: not_found})
     app.state.editor = editor
     return Guard(app)

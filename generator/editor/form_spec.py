@@ -76,7 +76,18 @@ def form_of(kind: str) -> Node:
 @functools.cache
 def object_node(model: type[BaseModel], label: str = "", help: str = "") -> Node:
     fields = tuple((name, field_node(name, info)) for name, info in model.model_fields.items())
-    return Node("object", label=label, help=help, fields=fields)
+    return Node("object", label=label, help=help, fields=_reading_order(fields))
+
+
+def _reading_order(fields: tuple[tuple[str, Node], ...]) -> tuple[tuple[str, Node], ...]:
+    """A body right after its title or heading, as it is read (a model may list it last for its checks)."""
+    names = [name for name, _ in fields]
+    if "body" not in names or not {"title", "heading"} & set(names):
+        return fields
+    body = fields[names.index("body")]
+    rest = [item for item in fields if item[0] != "body"]
+    at = next(i for i, (name, _) in enumerate(rest) if name in ("title", "heading")) + 1
+    return tuple([*rest[:at], body, *rest[at:]])
 
 
 def field_node(name: str, info: FieldInfo) -> Node:

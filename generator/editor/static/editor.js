@@ -158,6 +158,7 @@
     });
     root.querySelectorAll("[data-placeholder-text]").forEach(function (field) {
       field.addEventListener("focus", function () { if (/【请填写/.test(field.value)) field.select(); }, { once: true });
+      field.addEventListener("input", function () { if (!/【请填写/.test(field.value)) field.removeAttribute("data-placeholder-text"); });
     });
   }
   setUp(form);
