@@ -171,6 +171,8 @@ def _scalar_data(text: str, node: Node, original: Any) -> Any:
     value = _typed(text, node)
     if original is not MISSING and _same(value, original):
         return original
+    if original is MISSING and node.default is not None and _same(value, node.default):
+        return MISSING  # the model's default, not in the file: stays out of it
     if isinstance(value, str) and "\n" in value:
         return value + "\n"  # a | block ends with its line
     return value

@@ -42,6 +42,7 @@ class Node:
     choices: tuple[tuple[str, str], ...] = ()  # choice: (value, label)
     picker: str | None = None  # case | model | region | indicator | series | model_item
     min_items: int = 0
+    default: Any = None  # the model's default: left out of a file that does not have the key
 
     def field(self, key: str) -> Node | None:
         return next((node for name, node in self.fields if name == key), None)
@@ -74,7 +75,7 @@ def form_of(kind: str) -> Node:
 
 
 @functools.cache
-def object_node(model: type[BaseModel], label: str = "", help: str = "") -> Node:
+def object_node(model: type[BaseModel], label: str = "", help: str = "", required: bool = False, default: Any = None) -> Node:
     fields = tuple((name, field_node(name, info)) for name, info in model.model_fields.items())
     return Node("object", label=label, help=help, fields=_reading_order(fields))
 
@@ -92,7 +93,8 @@ def _reading_order(fields: tuple[tuple[str, Node], ...]) -> tuple[tuple[str, Nod
 
 def field_node(name: str, info: FieldInfo) -> Node:
     description = info.description or ""
-    common = {"label": label_of(description) or name, "help": description, "required": info.is_required()}
+    default = info.default if isinstance(info.default, (str, int, float, bool)) else None
+    common = {"label": label_of(description) or name, "help": description, "required": info.is_required(), "default": default}
     markdown = _is_markdown(info)
     return _type_node(name, info.annotation, markdown, info.metadata, common)
 
@@ -109,7 +111,7 @@ def _type_node(name: str, annotation: Any, markdown: bool, metadata: list, commo
     if origin is list:
         (item,) = get_args(annotation)
         min_items = next((m.min_length for m in metadata if hasattr(m, "min_length")), 0) or 0
-        item_node = _type_node(name, item, False, [], {"label": common["label"], "help": "", "required": True})
+        item_node = _type_node(name, item, False, [], {"label": common["label"], "help": "", "required": True, "default": None})
         return Node("list", item=item_node, min_items=min_items, **common)
     if origin is Literal:
         return Node("choice", choices=choices_of(get_args(annotation), common["help"]), **common)
