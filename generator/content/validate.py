@@ -170,13 +170,12 @@ def _check_references(project: Project, report: Report) -> None:
         for index, article in enumerate(doc.model.articles or []):
             if not isinstance(article, CaseArticle):
                 continue
-            line, column = doc.at("articles", index, "case")
             case = cases.get(article.case)
             if case is None:
                 hint = did_you_mean(article.case, cases)
-                report.error(doc.path, line, column, f"引用的案例“{article.case}”不存在{hint}，应有文件 content/cases/{article.case}.yml")
+                report.error(doc.path, *doc.at("articles", index, "case"), f"引用的案例“{article.case}”不存在{hint}，应有文件 content/cases/{article.case}.yml")
             elif case.draft and not doc.model.draft:
-                report.error(doc.path, line, column, f"引用的案例“{article.case}”还是草稿（draft: true），本期不是草稿：案例完成后把它的 draft 改为 false")
+                report.error(doc.path, *doc.at("articles", index, "case"), f"引用的案例“{article.case}”还是草稿（draft: true），本期不是草稿：案例完成后把它的 draft 改为 false")
         if doc.model.distribution == []:
             line, column = doc.at("distribution")
             report.warning(doc.path, line, column, "报尾（distribution）为空")

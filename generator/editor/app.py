@@ -47,6 +47,7 @@ from generator.errors import JianbaoError, Level
 from generator.output.files import write_atomic
 
 HERE = Path(__file__).resolve().parent
+LIVE_CHECK_AGE = 2.0  # seconds: a live check sees other files as they were on disk at most this long ago
 
 
 @dataclass
@@ -140,7 +141,7 @@ class Editor:
         problems = list(checked.problems)
         if checked.document is not None:
             problems += uncertain_marks(posted.text, checked.document.where, path.shown)
-        project = self.workspace.refresh()
+        project = checked.project
         return {
             "title": f"编辑 {path.shown}", "heading": _heading(path, state), "kind_title": KIND_TITLES[path.kind],
             "path": path, "digest": disk.digest, "node": node, "state": state, "raw": raw, "raw_reason": reason,
@@ -154,7 +155,7 @@ class Editor:
         path = self.path_of(request)
         form = await checked_form(request, self.session)
         posted = self.posted(path, form, _read(path).text)
-        checked = self.workspace.check(path, posted.text)
+        checked = self.workspace.check(path, posted.text, max_age=LIVE_CHECK_AGE)
         marks = uncertain_marks(posted.text, checked.document.where, path.shown) if checked.document is not None else []
         summary = self.env.get_template("_summary.html.j2").render(problems=sorted([*checked.problems, *marks], key=lambda i: i[1]), others=checked.others)
         return JSONResponse({

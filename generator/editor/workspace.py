@@ -9,7 +9,9 @@ functions, so the same messages — without reading the other 2,400 files again.
 
 from __future__ import annotations
 
+import os
 import threading
+import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -48,15 +50,22 @@ class Workspace:
     data: Data | None = None
     report: Report = field(default_factory=Report)  # problems of the files as they are on disk
     _stamps: dict[str, int] | None = None
+    _looked: float = -1e9  # when the disk was last looked at (time.monotonic)
     _lock: threading.RLock = field(default_factory=threading.RLock)
 
     @property
     def root(self) -> Path:
         return self.settings.project
 
-    def refresh(self) -> Project:
-        """The project as it is on disk now (loaded again only when something changed)."""
+    def refresh(self, max_age: float = 0.0) -> Project:
+        """The project as it is on disk now (loaded again only when something changed).
+
+        max_age: a live check, many a second, looks at the disk at most this often.
+        """
         with self._lock:
+            if self.project is not None and time.monotonic() - self._looked < max_age:
+                return self.project
+            self._looked = time.monotonic()
             stamps = _stamps(self.root)
             if stamps != self._stamps or self.project is None:
                 report = Report()
@@ -67,10 +76,10 @@ class Workspace:
                 self.project, self.report, self._stamps = project, report, stamps
             return self.project
 
-    def check(self, path: ContentPath, text: str) -> Checked:
+    def check(self, path: ContentPath, text: str, max_age: float = 0.0) -> Checked:
         """Every problem `jianbao check` would report if the file held text, by field."""
         with self._lock:
-            base = self.refresh()
+            base = self.refresh(max_age)
             data = self.data if self.data is not None else Data()
             report = Report()
             if path.kind == "page":
@@ -108,15 +117,21 @@ def _unique(problems: list[Problem]) -> list[Problem]:
 def _stamps(root: Path) -> dict[str, int]:
     """Modification times and sizes of every file the project is made of."""
     stamps: dict[str, int] = {}
-    for name in WATCHED:
-        folder = root / name
-        if folder.is_dir():
-            for path in folder.rglob("*"):
+    folders = [str(root / name) for name in WATCHED]
+    while folders:  # scale: os.scandir, not pathlib (2,400 files in a few milliseconds)
+        try:
+            entries = list(os.scandir(folders.pop()))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                folders.append(entry.path)
+            else:
                 try:
-                    stat = path.stat()
+                    stat = entry.stat(follow_symlinks=False)
                 except OSError:
                     continue
-                stamps[str(path)] = stat.st_mtime_ns ^ (stat.st_size << 1)
+                stamps[entry.path] = stat.st_mtime_ns ^ (stat.st_size << 1)
     return stamps
 
 
