@@ -421,3 +421,16 @@ def test_busy_port_is_a_usage_error():
         result = CliRunner().invoke(main, ["edit", "--port", str(port)])
     assert result.exit_code == 2
     assert result.output == f"错误：端口 {port} 已被占用（可能已有一个 jianbao serve 或 jianbao edit 在运行）：请关闭占用它的程序，或用 --port 换一个端口，如 --port {port + 1}\n"
+
+
+@pytest.mark.e2e
+def test_publish_runs_the_build_and_shows_its_summary(client, sample):
+    token = token_of(client)
+    done = client.post("/publish", data={"_token": token})
+    assert done.status_code == 200, done.text[-2000:]
+    assert "已发布：" in done.text and (sample / "site/index.html").is_file()
+    file = sample / "content" / ISSUE
+    file.write_text(file.read_text(encoding="utf-8").replace("number: 7", "number: 七"), encoding="utf-8")
+    refused = client.post("/publish", data={"_token": token})
+    assert refused.status_code == 422 and "网站没有更新（site/ 仍是上一次发布的版本）" in refused.text
+    assert "content/briefings/2023/007.yml:6:9" in refused.text and "“number”应为整数，实际为“七”" in refused.text
