@@ -12,7 +12,12 @@ Decisions, so the lead and the tests agree on them:
   value is a whole float (a form's 74.0) is written as the integer 74.
 - A changed text keeps its scalar's style: `|` stays literal, `>` folded, '…' and "…" quoted; a
   plain one stays plain where YAML allows (ruamel quotes it where it must). A new multi-line text
-  (or a plain one that gains a line break) is written as a `|` block.
+  (or a plain one that gains a line break) is written as a `|` block. A text holding characters
+  YAML reads as line breaks but no block or plain scalar keeps (CR, NEL, U+2028, U+2029) is written
+  "…" with escapes, whatever its old style: the form should turn a textarea's CRLF into LF first.
+  Folded `>` texts stay folded here, but `jianbao check` (yamlsrc) refuses them today.
+- An end-of-line comment keeps its column; after a value that grew past it, it follows one space
+  after the value (ruamel's rule, which keeps aligned comment columns aligned).
 - Existing keys keep their order; a new key goes right after the nearest key before it in `new`'s
   order that the map has (or first). The block of comment lines right above the following key stays
   above that key, and a commented-out example of the new key there (`# copies: 200`, as the
@@ -431,12 +436,20 @@ def _scalar_like(value: Any, old: Any, flow: bool) -> Any:
     return value
 
 
+# Characters YAML reads as line breaks that a block or a plain scalar cannot keep: only escapes can.
+_ODD_BREAKS = re.compile("[\r\x85\u2028\u2029]")
+
+
 def _text_like(value: str, old: Any, flow: bool) -> Any:
+    if _ODD_BREAKS.search(value):
+        return DoubleQuotedScalarString(value)
     for style in (LiteralScalarString, FoldedScalarString, SingleQuotedScalarString, DoubleQuotedScalarString):
         if isinstance(old, style) and not (flow and style in (LiteralScalarString, FoldedScalarString)):
             return style(value)
     if "\n" in value and not flow:
         return LiteralScalarString(value)
+    if flow and len(value) > 1 and value[0] in "?:":
+        return SingleQuotedScalarString(value)  # ruamel writes `[?a]` and `[: a]` plain, which it cannot read
     return value
 
 
