@@ -482,6 +482,14 @@ def test_text_that_is_not_valid_yaml_is_refused_with_its_position(text, message)
     assert str(info.value) == message
 
 
+def test_a_file_with_a_plain_date_that_does_not_exist_is_refused_where_it_is():
+    text = "title: 2024-01-01 的报告\ndate: 2024-13-01   # 2024-02-30 in a comment\n"
+    assert load_plain(text)["date"] == "2024-13-01"  # check reads it as text and says what the field expects
+    with pytest.raises(RoundTripError) as info:
+        apply_changes(text, {"title": "新", "date": "2024-13-01"})
+    assert str(info.value) == "YAML 格式错误，第 2 行第 7 列：日期“2024-13-01”不存在，请在文本中改正（或给它加上引号）"
+
+
 def test_a_value_that_cannot_be_written_is_refused():
     with pytest.raises(RoundTripError) as info:
         apply_changes("a: 1\n", {"a": "控制字符\x00"})

@@ -94,7 +94,10 @@ def apply_changes(text: str, new: Any) -> str:
     if same_meaning(load_plain(text), new):  # also the gate: what check refuses is not saved structurally
         return text
     frame = read_frame(text)
-    tree = _load_tree(frame.yaml(), frame.wrapped)
+    try:
+        tree = _load_tree(frame.yaml(), frame.wrapped)
+    except ValueError:  # ruamel's round trip cannot load a plain date that does not exist; check reads it as text
+        raise RoundTripError(_bad_date_message(text)) from None
     if tree is None:
         result = frame.unwrap(_comments_only(frame.wrapped) + _dump(frame.yaml(), _new_node(new, None, False)))
     else:
@@ -108,6 +111,19 @@ def _error_message(report: Report) -> str:
     if problem is None:
         return "YAML 格式错误：文件无法读取"
     return f"YAML 格式错误，第 {problem.line} 行第 {problem.column} 列：{problem.message.removeprefix(_SYNTAX_PREFIX)}"
+
+
+_PLAIN_DATE = re.compile(r"(?<![\w'\"-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\w-])")
+
+
+def _bad_date_message(text: str) -> str:
+    for number, line in enumerate(text.removeprefix("\ufeff").splitlines(), 1):
+        for match in _PLAIN_DATE.finditer(line.split(" #")[0]):
+            try:
+                dt.date(*(int(part) for part in match.groups()))
+            except ValueError:
+                return f"YAML 格式错误，第 {number} 行第 {match.start() + 1} 列：日期“{match.group(0)}”不存在，请在文本中改正（或给它加上引号）"
+    return "YAML 格式错误：文件中有不存在的日期，请在文本中改正（或给它加上引号）"
 
 
 def _verify(result: str, new: Any) -> None:
@@ -174,7 +190,7 @@ def _dumps_back(frame: Frame) -> bool:
     try:
         tree = _load_tree(frame.yaml(), frame.wrapped)
         return tree is not None and _dump(frame.yaml(), tree) == _with_final_newline(frame.wrapped)
-    except RoundTripError:
+    except (RoundTripError, ValueError):
         return False
 
 
@@ -281,9 +297,10 @@ def _yaml(indent: tuple[int, int, int]) -> YAML:
 
 
 def _load_tree(yaml: YAML, body: str) -> Any:
+    """The round-trip tree; ValueError for a plain date that does not exist (2024-13-01)."""
     try:
         return yaml.load(body)
-    except (YAMLError, ValueError) as exc:  # ValueError: a date such as 2024-13-01
+    except YAMLError as exc:  # load_plain has let the text through: this is ruamel's round trip alone
         raise RoundTripError(f"YAML 格式错误：{exc}") from None
 
 
