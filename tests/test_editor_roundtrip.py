@@ -69,6 +69,8 @@ HOSTILE = [
     "---", "...", "第一行\n第二行", "末尾换行\n", "制表\t符", "全角：冒号，逗号；【括号】", "长" * 3000,
     "<script>alert(1)</script>", "  前后空格  ", "", "true", "null", "7", "2023-03-31", "1e3", "~", "@at", "`反引号",
     "%百分号", "|竖线", ">大于", "\\反斜杠", "a: b\n  c: d", "\n开头换行", "行尾空格 \n下一行",
+    "窗口\r\n换行\r\n", "回车\r", "\x85下一行", "行分隔\u2028段分隔\u2029", "\ufeff零宽", "\u3000全角空格\u3000", "  缩进\n第二行",
+    "?问号开头", ": 冒号开头", "? 问号空格", ":冒号",
 ]
 
 
@@ -480,6 +482,14 @@ def test_text_that_is_not_valid_yaml_is_refused_with_its_position(text, message)
     assert str(info.value) == message
 
 
+def test_a_file_with_a_plain_date_that_does_not_exist_is_refused_where_it_is():
+    text = "title: 2024-01-01 的报告\ndate: 2024-13-01   # 2024-02-30 in a comment\n"
+    assert load_plain(text)["date"] == "2024-13-01"  # check reads it as text and says what the field expects
+    with pytest.raises(RoundTripError) as info:
+        apply_changes(text, {"title": "新", "date": "2024-13-01"})
+    assert str(info.value) == "YAML 格式错误，第 2 行第 7 列：日期“2024-13-01”不存在，请在文本中改正（或给它加上引号）"
+
+
 def test_a_value_that_cannot_be_written_is_refused():
     with pytest.raises(RoundTripError) as info:
         apply_changes("a: 1\n", {"a": "控制字符\x00"})
@@ -518,7 +528,7 @@ def _at(value: Any, path: tuple) -> Any:
     return value
 
 
-TEXTS = st.lists(st.sampled_from(list("简报：，。“”【】 ab#:-*&!'\"{}[]|>%@`\t\n\\") + ["---", "<script>", ": ", " #"]), max_size=12).map("".join)
+TEXTS = st.lists(st.sampled_from(list("简报：，。“”【】 ab#:-*&!'\"{}[]|>%@`?,\t\n\r\u2028\\") + ["---", "...", "<script>", ": ", " #", "- "]), max_size=12).map("".join)
 VALUES = st.one_of(TEXTS, st.integers(-10**6, 10**6), st.dates(dt.date(1990, 1, 1), dt.date(2100, 12, 31)))
 
 

@@ -12,7 +12,12 @@ Decisions, so the lead and the tests agree on them:
   value is a whole float (a form's 74.0) is written as the integer 74.
 - A changed text keeps its scalar's style: `|` stays literal, `>` folded, '…' and "…" quoted; a
   plain one stays plain where YAML allows (ruamel quotes it where it must). A new multi-line text
-  (or a plain one that gains a line break) is written as a `|` block.
+  (or a plain one that gains a line break) is written as a `|` block. A text holding characters
+  YAML reads as line breaks but no block or plain scalar keeps (CR, NEL, U+2028, U+2029) is written
+  "…" with escapes, whatever its old style: the form should turn a textarea's CRLF into LF first.
+  Folded `>` texts stay folded here, but `jianbao check` (yamlsrc) refuses them today.
+- An end-of-line comment keeps its column; after a value that grew past it, it follows one space
+  after the value (ruamel's rule, which keeps aligned comment columns aligned).
 - Existing keys keep their order; a new key goes right after the nearest key before it in `new`'s
   order that the map has (or first). The block of comment lines right above the following key stays
   above that key, and a commented-out example of the new key there (`# copies: 200`, as the
@@ -89,7 +94,10 @@ def apply_changes(text: str, new: Any) -> str:
     if same_meaning(load_plain(text), new):  # also the gate: what check refuses is not saved structurally
         return text
     frame = read_frame(text)
-    tree = _load_tree(frame.yaml(), frame.wrapped)
+    try:
+        tree = _load_tree(frame.yaml(), frame.wrapped)
+    except ValueError:  # ruamel's round trip cannot load a plain date that does not exist; check reads it as text
+        raise RoundTripError(_bad_date_message(text)) from None
     if tree is None:
         result = frame.unwrap(_comments_only(frame.wrapped) + _dump(frame.yaml(), _new_node(new, None, False)))
     else:
@@ -103,6 +111,19 @@ def _error_message(report: Report) -> str:
     if problem is None:
         return "YAML 格式错误：文件无法读取"
     return f"YAML 格式错误，第 {problem.line} 行第 {problem.column} 列：{problem.message.removeprefix(_SYNTAX_PREFIX)}"
+
+
+_PLAIN_DATE = re.compile(r"(?<![\w'\"-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\w-])")
+
+
+def _bad_date_message(text: str) -> str:
+    for number, line in enumerate(text.removeprefix("\ufeff").splitlines(), 1):
+        for match in _PLAIN_DATE.finditer(line.split(" #")[0]):
+            try:
+                dt.date(*(int(part) for part in match.groups()))
+            except ValueError:
+                return f"YAML 格式错误，第 {number} 行第 {match.start() + 1} 列：日期“{match.group(0)}”不存在，请在文本中改正（或给它加上引号）"
+    return "YAML 格式错误：文件中有不存在的日期，请在文本中改正（或给它加上引号）"
 
 
 def _verify(result: str, new: Any) -> None:
@@ -169,7 +190,7 @@ def _dumps_back(frame: Frame) -> bool:
     try:
         tree = _load_tree(frame.yaml(), frame.wrapped)
         return tree is not None and _dump(frame.yaml(), tree) == _with_final_newline(frame.wrapped)
-    except RoundTripError:
+    except (RoundTripError, ValueError):
         return False
 
 
@@ -276,9 +297,10 @@ def _yaml(indent: tuple[int, int, int]) -> YAML:
 
 
 def _load_tree(yaml: YAML, body: str) -> Any:
+    """The round-trip tree; ValueError for a plain date that does not exist (2024-13-01)."""
     try:
         return yaml.load(body)
-    except (YAMLError, ValueError) as exc:  # ValueError: a date such as 2024-13-01
+    except YAMLError as exc:  # load_plain has let the text through: this is ruamel's round trip alone
         raise RoundTripError(f"YAML 格式错误：{exc}") from None
 
 
@@ -431,12 +453,20 @@ def _scalar_like(value: Any, old: Any, flow: bool) -> Any:
     return value
 
 
+# Characters YAML reads as line breaks that a block or a plain scalar cannot keep: only escapes can.
+_ODD_BREAKS = re.compile("[\r\x85\u2028\u2029]")
+
+
 def _text_like(value: str, old: Any, flow: bool) -> Any:
+    if _ODD_BREAKS.search(value):
+        return DoubleQuotedScalarString(value)
     for style in (LiteralScalarString, FoldedScalarString, SingleQuotedScalarString, DoubleQuotedScalarString):
         if isinstance(old, style) and not (flow and style in (LiteralScalarString, FoldedScalarString)):
             return style(value)
     if "\n" in value and not flow:
         return LiteralScalarString(value)
+    if flow and len(value) > 1 and value[0] in "?:":
+        return SingleQuotedScalarString(value)  # ruamel writes `[?a]` and `[: a]` plain, which it cannot read
     return value
 
 
