@@ -247,3 +247,19 @@ def test_path_traversal_is_refused(editor, path):
     status, text = raw_request(base, "GET", path, {"Host": base.removeprefix("http://")})
     assert status in (400, 404), (status, text[:200])
     assert "root:" not in text and "site_name" not in text and "def create_app" not in text
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("where", ["/", f"/edit/{ISSUE}", "/edit/cases/jinzhong-six-focus.yml", "/edit/series.yml", "/edit/pages/about.md"])
+def test_editor_pages_have_no_wcag_violations(editor, chromium, where, width):
+    from test_a11y import violations
+
+    base, _ = editor
+    context = chromium.new_context(viewport={"width": width, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    page.goto(base + where)
+    if where != "/":
+        type_into(page, "input[type=text]:not([readonly]), textarea", "七")  # a problem shown at its field is part of the page too
+        page.wait_for_selector(".problem:not([hidden]), #check-state:text('检查通过')")
+    assert violations(page) == []
+    context.close()
