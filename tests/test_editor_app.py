@@ -434,3 +434,14 @@ def test_publish_runs_the_build_and_shows_its_summary(client, sample):
     refused = client.post("/publish", data={"_token": token})
     assert refused.status_code == 422 and "网站没有更新（site/ 仍是上一次发布的版本）" in refused.text
     assert "content/briefings/2023/007.yml:6:9" in refused.text and "“number”应为整数，实际为“七”" in refused.text
+
+
+def test_uncertain_marks_of_an_import_show_at_their_fields(client, sample):
+    file = sample / "content" / ISSUE
+    text = file.read_text(encoding="utf-8").replace("printed_by: 山西省乡村振兴局综合处", "printed_by: 山西省乡村振兴局综合处  # 待确认：印发单位按报尾推测")
+    text = text.replace("distribution:", "# 待确认：报尾的分组按原件的换行推测\ndistribution:")
+    file.write_text(text, encoding="utf-8")
+    result = check(client, open_form(client))
+    marks = [(p["field"], p["level"], p["message"]) for p in result["problems"] if p["level"] == "提示"]
+    assert ("printed_by", "提示", "待确认：印发单位按报尾推测") in marks
+    assert ("distribution", "提示", "待确认：报尾的分组按原件的换行推测") in marks
