@@ -43,8 +43,20 @@ def edit(settings: Settings, port: int, *, stop: threading.Event | None = None) 
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", server_header=False))
     if stop is not None:
         threading.Thread(target=lambda: (stop.wait(), setattr(server, "should_exit", True)), daemon=True).start()
+    threading.Thread(target=_warm_up, daemon=True).start()
     click.echo(f"编辑器已启动：http://127.0.0.1:{port}/ （只接受本机访问；按 Ctrl+C 停止）")
     try:
         server.run(sockets=[sock])
     finally:
         sock.close()
+
+
+def _warm_up() -> None:
+    """Import what the first preview needs (Altair, vl-convert, the print stage) while the reader is still typing."""
+    import importlib
+
+    for name in ("generator.site.pages", "generator.output.printing", "altair", "vl_convert"):
+        try:
+            importlib.import_module(name)
+        except ImportError:  # a missing optional piece shows in the preview itself
+            pass

@@ -137,6 +137,7 @@
   document.querySelectorAll("[data-preview]").forEach(function (button) {
     button.addEventListener("click", function () {
       pane.hidden = false;
+      form.closest(".editor").classList.add("previewing");
       frame.srcdoc = "<p style='font-family:sans-serif'>生成预览…</p>";
       post("/api/preview/" + path, new FormData(form)).then(function (r) { return r.text(); }).then(function (html) {
         frame.srcdoc = html;
