@@ -1,6 +1,6 @@
 """Changes to the form's structure: add, remove and move list items (articles, sections, points …).
 
-An action is a string a button carries (`_action`): `add:<list>` or `add:<list>:<kind>` (an
+An action is a string a button carries (`_action`): `refresh` (Enter in a field: nothing), `add:<list>` or `add:<list>:<kind>` (an
 article: case or text), `remove:<item>`, `up:<item>`, `down:<item>`, where <list> and <item>
 are dotted YAML paths (`articles`, `articles.1.sections.0.points.2`). The server applies it
 to the form's state and renders the form again, so the page needs no templates of its own.
@@ -20,6 +20,8 @@ class ActionRefused(Exception):
 
 def apply_action(state: Any, form: Node, action: str) -> tuple[Any, str]:
     """The state after the action, and the dotted path of what to focus next."""
+    if action == "refresh":
+        return state, ""
     verb, _, rest = action.partition(":")
     target, _, variant = rest.partition(":")
     parts = [part for part in target.split(".") if part != ""]

@@ -85,6 +85,11 @@
   form.addEventListener("change", checkSoon);
   var markdownSoon = debounce(renderMarkdown, 250);
 
+  // Enter in a one-line field neither saves nor adds an item (the form's first button would).
+  form.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && event.target.tagName === "INPUT" && !event.isComposing) event.preventDefault();
+  });
+
   // ---------------------------------------------------------------- list actions: add, remove, move
 
   form.addEventListener("click", function (event) {
