@@ -201,6 +201,29 @@ def test_a_changed_text_keeps_its_quoting(text, value, expected):
     assert out == expected
 
 
+@pytest.mark.parametrize("text, value, expected", [
+    ("x: p  # 注\n# 下一项\ny: 1\n", "a\nb\n", "x: |\n  a\n  b\n# 注\n# 下一项\ny: 1\n"),
+    ("m:\n  x: p  # 注\ny: 1\n", "a\nb\n", "m:\n  x: |\n    a\n    b\n  # 注\ny: 1\n"),
+    ("l:\n  - p  # 注\ny: 1\n", "a\nb\n", "l:\n  - |\n    a\n    b\n  # 注\ny: 1\n"),
+    ("x: p\n\ny: 1\n", "a\nb\n", "x: |\n  a\n  b\n\ny: 1\n"),
+])
+def test_a_text_that_becomes_a_block_moves_its_end_of_line_comment_below_it(text, value, expected):
+    new = load_plain(text)
+    target = new["m"] if "m" in new else new
+    if "l" in new:
+        new["l"][0] = value
+    else:
+        target["x"] = value
+    assert apply_changes(text, new) == expected
+
+
+@pytest.mark.parametrize("value", ["\n", "\n\n", "a\n\n", " \n", "\n\na\n"])
+def test_a_text_a_block_cannot_hold_whatever_follows_is_quoted(value):
+    for text in ("x: p\n# 注\ny: 1\n", "x: p\n\ny: 1\n", "x: |\n  a\n\n# 注\ny: 1\n"):
+        out = apply_changes(text, {"x": value, "y": 1})
+        assert load_plain(out) == {"x": value, "y": 1}
+
+
 # ---------------------------------------------------------------- lists
 
 def test_adding_a_case_article_and_an_inline_article_keeps_every_existing_line():
