@@ -575,3 +575,26 @@ def test_random_scalar_edits_read_back_and_leave_other_lines_alone(text, data):
     matcher = difflib.SequenceMatcher(a=text.splitlines(), b=out.splitlines(), autojunk=False)
     touched = {i for tag, i1, i2, _, _ in matcher.get_opcodes() if tag in ("replace", "delete") for i in range(i1, i2)}
     assert touched <= allowed
+
+
+GROUP = st.fixed_dictionaries({"label": st.sampled_from(["发", "送", "报", "抄送"]), "to": st.lists(TEXTS.filter(str.strip), min_size=1, max_size=3)})
+ARTICLE = st.one_of(st.fixed_dictionaries({"case": st.sampled_from(["county-six-moves", "jinzhong-six-focus"])}),
+                    st.fixed_dictionaries({"title": TEXTS.filter(str.strip), "body": TEXTS}))
+
+
+@given(data=st.data())
+def test_random_list_edits_read_back_and_keep_every_comment_line(data):
+    new = load_plain(SAMPLE_ISSUE)
+    for _ in range(data.draw(st.integers(1, 4))):
+        target, item = data.draw(st.sampled_from([
+            (new["distribution"], GROUP), (new["articles"], ARTICLE),
+            (new["distribution"][-1]["to"] if new["distribution"] else [], TEXTS.filter(str.strip)),
+        ]))
+        if target and data.draw(st.booleans()):
+            target.pop()
+        else:
+            target.append(data.draw(item))
+    out = apply_changes(SAMPLE_ISSUE, new)
+    assert load_plain(out) == new
+    comments = [line for line in SAMPLE_ISSUE.splitlines() if line.startswith("#")]
+    assert [line for line in out.splitlines() if line.startswith("#")] == comments
