@@ -15,7 +15,8 @@ Decisions, so the lead and the tests agree on them:
   (or a plain one that gains a line break) is written as a `|` block. A text holding characters
   YAML reads as line breaks but no block or plain scalar keeps (CR, NEL, U+2028, U+2029) is written
   "…" with escapes, whatever its old style: the form should turn a textarea's CRLF into LF first.
-  Folded `>` texts stay folded here, but `jianbao check` (yamlsrc) refuses them today.
+  Folded `>` texts stay folded here, but `jianbao check` refuses a `>` text of several lines today
+  (ruamel marks its folds with U+0007, which yamlsrc takes for a control character), so does load_plain.
 - An end-of-line comment keeps its column; after a value that grew past it, it follows one space
   after the value (ruamel's rule, which keeps aligned comment columns aligned).
 - Existing keys keep their order; a new key goes right after the nearest key before it in `new`'s
