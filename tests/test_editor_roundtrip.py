@@ -201,6 +201,29 @@ def test_a_changed_text_keeps_its_quoting(text, value, expected):
     assert out == expected
 
 
+@pytest.mark.parametrize("text, value, expected", [
+    ("x: p  # 注\n# 下一项\ny: 1\n", "a\nb\n", "x: |\n  a\n  b\n# 注\n# 下一项\ny: 1\n"),
+    ("m:\n  x: p  # 注\ny: 1\n", "a\nb\n", "m:\n  x: |\n    a\n    b\n  # 注\ny: 1\n"),
+    ("l:\n  - p  # 注\ny: 1\n", "a\nb\n", "l:\n  - |\n    a\n    b\n  # 注\ny: 1\n"),
+    ("x: p\n\ny: 1\n", "a\nb\n", "x: |\n  a\n  b\n\ny: 1\n"),
+])
+def test_a_text_that_becomes_a_block_moves_its_end_of_line_comment_below_it(text, value, expected):
+    new = load_plain(text)
+    target = new["m"] if "m" in new else new
+    if "l" in new:
+        new["l"][0] = value
+    else:
+        target["x"] = value
+    assert apply_changes(text, new) == expected
+
+
+@pytest.mark.parametrize("value", ["\n", "\n\n", "a\n\n", " \n", "\n\na\n"])
+def test_a_text_a_block_cannot_hold_whatever_follows_is_quoted(value):
+    for text in ("x: p\n# 注\ny: 1\n", "x: p\n\ny: 1\n", "x: |\n  a\n\n# 注\ny: 1\n"):
+        out = apply_changes(text, {"x": value, "y": 1})
+        assert load_plain(out) == {"x": value, "y": 1}
+
+
 # ---------------------------------------------------------------- lists
 
 def test_adding_a_case_article_and_an_inline_article_keeps_every_existing_line():
@@ -552,3 +575,26 @@ def test_random_scalar_edits_read_back_and_leave_other_lines_alone(text, data):
     matcher = difflib.SequenceMatcher(a=text.splitlines(), b=out.splitlines(), autojunk=False)
     touched = {i for tag, i1, i2, _, _ in matcher.get_opcodes() if tag in ("replace", "delete") for i in range(i1, i2)}
     assert touched <= allowed
+
+
+GROUP = st.fixed_dictionaries({"label": st.sampled_from(["发", "送", "报", "抄送"]), "to": st.lists(TEXTS.filter(str.strip), min_size=1, max_size=3)})
+ARTICLE = st.one_of(st.fixed_dictionaries({"case": st.sampled_from(["county-six-moves", "jinzhong-six-focus"])}),
+                    st.fixed_dictionaries({"title": TEXTS.filter(str.strip), "body": TEXTS}))
+
+
+@given(data=st.data())
+def test_random_list_edits_read_back_and_keep_every_comment_line(data):
+    new = load_plain(SAMPLE_ISSUE)
+    for _ in range(data.draw(st.integers(1, 4))):
+        target, item = data.draw(st.sampled_from([
+            (new["distribution"], GROUP), (new["articles"], ARTICLE),
+            (new["distribution"][-1]["to"] if new["distribution"] else [], TEXTS.filter(str.strip)),
+        ]))
+        if target and data.draw(st.booleans()):
+            target.pop()
+        else:
+            target.append(data.draw(item))
+    out = apply_changes(SAMPLE_ISSUE, new)
+    assert load_plain(out) == new
+    comments = [line for line in SAMPLE_ISSUE.splitlines() if line.startswith("#")]
+    assert [line for line in out.splitlines() if line.startswith("#")] == comments

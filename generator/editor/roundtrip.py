@@ -15,7 +15,8 @@ Decisions, so the lead and the tests agree on them:
   (or a plain one that gains a line break) is written as a `|` block. A text holding characters
   YAML reads as line breaks but no block or plain scalar keeps (CR, NEL, U+2028, U+2029) is written
   "…" with escapes, whatever its old style: the form should turn a textarea's CRLF into LF first.
-  Folded `>` texts stay folded here, but `jianbao check` (yamlsrc) refuses them today.
+  Folded `>` texts stay folded here, but `jianbao check` refuses a `>` text of several lines today
+  (ruamel marks its folds with U+0007, which yamlsrc takes for a control character), so does load_plain.
 - An end-of-line comment keeps its column; after a value that grew past it, it follows one space
   after the value (ruamel's rule, which keeps aligned comment columns aligned).
 - Existing keys keep their order; a new key goes right after the nearest key before it in `new`'s
@@ -93,9 +94,8 @@ def apply_changes(text: str, new: Any) -> str:
     """The file `text` rewritten so that it holds `new`, changing only the lines of the values that changed."""
     if same_meaning(load_plain(text), new):  # also the gate: what check refuses is not saved structurally
         return text
-    frame = read_frame(text)
     try:
-        tree = _load_tree(frame.yaml(), frame.wrapped)
+        frame, tree = read_frame(text)
     except ValueError:  # ruamel's round trip cannot load a plain date that does not exist; check reads it as text
         raise RoundTripError(_bad_date_message(text)) from None
     if tree is None:
@@ -163,8 +163,8 @@ class Frame:
         return ("\ufeff" if self.bom else "") + text
 
 
-def read_frame(text: str) -> Frame:
-    """The frame of a file: everything needed to dump its tree back the way it was written."""
+def read_frame(text: str) -> tuple[Frame, Any]:
+    """The frame of a file (everything needed to dump its tree back the way it was written) and its tree."""
     bom = text.startswith("\ufeff")
     text = text.removeprefix("\ufeff")
     newline = "\r\n" if text.count("\r\n") * 2 > text.count("\n") else "\n"
@@ -174,9 +174,11 @@ def read_frame(text: str) -> Frame:
     base = (bom, newline, body.endswith("\n") or not body, header)
     for indent in _indent_candidates(body):
         frame = _frame(base, body, indent, root_is_list)
-        if _dumps_back(frame):
-            return frame
-    return _frame(base, body, _detect_indent(body), root_is_list)
+        tree = _tree_if_it_dumps_back(frame)
+        if tree is not None:
+            return frame, tree
+    frame = _frame(base, body, _detect_indent(body), root_is_list)
+    return frame, _load_tree(frame.yaml(), frame.wrapped)
 
 
 def _frame(base: tuple[bool, str, bool, str], body: str, indent: tuple[int, int, int], root_is_list: bool) -> Frame:
@@ -185,13 +187,13 @@ def _frame(base: tuple[bool, str, bool, str], body: str, indent: tuple[int, int,
     return Frame(*base, wrapped, shift, indent, root_is_list)
 
 
-def _dumps_back(frame: Frame) -> bool:
-    """Whether the unchanged tree dumps to the unchanged body with these settings."""
+def _tree_if_it_dumps_back(frame: Frame) -> Any:
+    """The loaded tree if, unchanged, it dumps to the unchanged body with these settings; else None."""
     try:
         tree = _load_tree(frame.yaml(), frame.wrapped)
-        return tree is not None and _dump(frame.yaml(), tree) == _with_final_newline(frame.wrapped)
     except (RoundTripError, ValueError):
-        return False
+        return None
+    return tree if tree is not None and _dump(frame.yaml(), tree) == _with_final_newline(frame.wrapped) else None
 
 
 def _with_final_newline(text: str) -> str:
@@ -368,6 +370,7 @@ def _merge_entry(container: Container, key: Key, new: Any) -> None:
     else:
         after = _take_trailing(container, key)
         container[key] = _replacement(old, new, _is_flow(container))
+        _fit_line_end(container, key)
         _put_trailing(container, key, after)
 
 
@@ -461,13 +464,18 @@ def _text_like(value: str, old: Any, flow: bool) -> Any:
     if _ODD_BREAKS.search(value):
         return DoubleQuotedScalarString(value)
     for style in (LiteralScalarString, FoldedScalarString, SingleQuotedScalarString, DoubleQuotedScalarString):
-        if isinstance(old, style) and not (flow and style in (LiteralScalarString, FoldedScalarString)):
+        if isinstance(old, style) and not (style in (LiteralScalarString, FoldedScalarString) and (flow or not _literal_keeps(value))):
             return style(value)
     if "\n" in value and not flow:
-        return LiteralScalarString(value)
+        return LiteralScalarString(value) if _literal_keeps(value) else DoubleQuotedScalarString(value)
     if flow and len(value) > 1 and value[0] in "?:":
         return SingleQuotedScalarString(value)  # ruamel writes `[?a]` and `[: a]` plain, which it cannot read
     return value
+
+
+def _literal_keeps(value: str) -> bool:
+    """Whether a | block holds this text whatever follows it: not with `|+` (blank lines would join it)."""
+    return value.strip("\n") != "" and not value.endswith("\n\n")
 
 
 def _is_int(value: Any) -> bool:
@@ -550,6 +558,31 @@ def _share_with_collection(value: Any, token: CommentToken) -> None:
             value.ca.comment = [token, None]
         else:
             value.ca.comment[0] = token
+
+
+def _fit_line_end(container: Container, key: Key) -> None:
+    """A value that became a | block ends its own line: the "\n" kept for the old value's line goes, and
+    its end-of-line comment becomes a comment line below the block, at the key's indentation."""
+    slots = container.ca.items.get(key)
+    index = _slot_index(container)
+    token = slots[index] if slots and len(slots) > index else None
+    if token is None or not _is_block_scalar(container[key]):
+        return
+    if token.value.startswith("\n"):
+        token.value = token.value[1:]
+    else:
+        token.value = " " * _column(container, key) + token.value
+        token.start_mark = CommentMark(0)
+    if not token.value:
+        slots[index] = None
+
+
+def _column(container: Container, key: Key) -> int:
+    """The column of an entry's key, or of its dash in a list, in the loaded file (0 if unknown)."""
+    position = container.lc.data.get(key) if isinstance(container.lc.data, dict) else None
+    if not position:
+        return 0
+    return position[1] if isinstance(container, CommentedMap) else max(0, position[1] - 2)
 
 
 def _take_item(container: Container, key: Key) -> list[str]:
