@@ -61,3 +61,13 @@ def test_alias_bomb_is_refused():
 def test_deep_nesting_is_refused():
     found = problems("a: " + "[" * 100 + "]" * 100 + "\n")
     assert len(found) == 1 and "嵌套过深" in found[0]
+
+
+def test_a_folded_block_is_text_not_a_bad_character():
+    """`>` blocks: ruamel's round-trip scanner marks each fold with U+0007; the value is the folded text."""
+    from generator.content.yamlsrc import parse_yaml
+    from generator.errors import Report
+
+    report = Report()
+    document = parse_yaml("summary: >\n  第一行\n  第二行\n\n  新段落\n", "x.yml", report)
+    assert report.problems == [] and document.data["summary"] == "第一行 第二行\n新段落\n"

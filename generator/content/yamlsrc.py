@@ -328,6 +328,8 @@ class _Builder:
 
     def scalar(self, node: ScalarNode) -> Any:
         tag, value = node.tag, node.value
+        if node.style == ">":
+            value = value.replace("\a", "")  # ruamel's round-trip marks where a > block was folded
         bad = BAD_CHARACTERS.search(value)
         if bad:
             self.error(node, bad_character_message(bad.group(0)))
