@@ -598,3 +598,30 @@ def test_random_list_edits_read_back_and_keep_every_comment_line(data):
     assert load_plain(out) == new
     comments = [line for line in SAMPLE_ISSUE.splitlines() if line.startswith("#")]
     assert [line for line in out.splitlines() if line.startswith("#")] == comments
+
+
+def test_comments_inside_the_last_item_stay_with_it_when_an_item_is_appended():
+    """The scaffold's commented-out `sections:` example belongs to the first article, not after the new one."""
+    text = (
+        "articles:\n"
+        "  - title: 标题\n"
+        "    body: |\n"
+        "      正文\n"
+        "    # sections:        # 可选\n"
+        "    #   - heading: 小节\n"
+        "  # 列表之后的说明\n"
+        "printed_by: 某单位\n"
+    )
+    new = load_plain(text)
+    new["articles"].append({"case": "county-six-moves"})
+    assert apply_changes(text, new) == (
+        "articles:\n"
+        "  - title: 标题\n"
+        "    body: |\n"
+        "      正文\n"
+        "    # sections:        # 可选\n"
+        "    #   - heading: 小节\n"
+        "  - case: county-six-moves\n"
+        "  # 列表之后的说明\n"
+        "printed_by: 某单位\n"
+    )

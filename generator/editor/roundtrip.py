@@ -399,6 +399,9 @@ def _merge_seq(seq: CommentedSeq, new: list[Any]) -> list[str]:
     if len(seq) == len(new):
         return []
     after = _take_trailing(seq, len(seq) - 1) + _take_end(seq) if seq else []
+    if seq and len(new) > len(seq):  # appending: comment lines indented inside the last item stay with it
+        inside, after = _split_inside(after, _item_column(seq))
+        _put_trailing(seq, len(seq) - 1, inside)
     while len(seq) > len(new):
         del seq[len(seq) - 1]
     template = seq[-1] if seq else None
@@ -410,6 +413,24 @@ def _merge_seq(seq: CommentedSeq, new: list[Any]) -> list[str]:
         return after
     _put_trailing(seq, len(seq) - 1, after)
     return []
+
+
+def _item_column(seq: CommentedSeq) -> int | None:
+    """The column where the content of the list's last item starts (after its `- `), as loaded."""
+    try:
+        return seq.lc.item(len(seq) - 1)[1]
+    except (AttributeError, KeyError, IndexError, TypeError):
+        return None
+
+
+def _split_inside(lines: list[str], column: int | None) -> tuple[list[str], list[str]]:
+    """(the leading comment lines indented at least to column: part of the last item, the rest)."""
+    if column is None:
+        return [], lines
+    count = 0
+    while count < len(lines) and _is_comment(lines[count]) and len(lines[count]) - len(lines[count].lstrip()) >= column:
+        count += 1
+    return lines[:count], lines[count:]
 
 
 def _delete_key(mapping: CommentedMap, key: Key) -> None:
