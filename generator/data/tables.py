@@ -44,7 +44,9 @@ from generator.data.table_schema import COLUMNS
 
 def strip_cells(cells: pd.DataFrame) -> pd.DataFrame:
     """Cells without surrounding whitespace (full-width spaces included)."""
-    return cells.apply(lambda column: column.str.strip())
+    # scale: str.strip per cell in one comprehension per column is several times faster than .str.strip()
+    return pd.DataFrame({name: [text.strip() for text in column.tolist()] for name, column in cells.items()},
+                        index=cells.index, columns=cells.columns, dtype=str)
 
 
 def read_table_cells(cells: pd.DataFrame, lines: np.ndarray, label: str, prefix: str,
