@@ -61,3 +61,19 @@ def test_build_modules_load_no_docx():
             "print(sorted(n for n in ('docx', 'lxml', 'weasyprint') if n in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=120)
     assert result.stdout.strip() == "[]", result.stderr
+
+
+def test_a_warm_check_parses_no_yaml_file_again(sample, tmp_path):
+    """indicators.yml and mkdocs.yml come from the parsed-file cache, as content files do."""
+    from generator.build import check
+    from generator.config import Settings
+
+    settings = Settings.create(sample, shared_cache_dir=tmp_path / "cache")
+    first = check(settings)
+    content = list((sample / "content").rglob("*.yml"))
+    assert first.project.cache.parsed == len(content) + 2  # and indicators.yml, mkdocs.yml
+    first.project.save_cache()  # what phase two of a build does
+    again = check(settings)
+    assert again.project.cache.parsed == 0
+    assert again.mkdocs == first.mkdocs and again.site.data.config == first.site.data.config
+    assert [str(p) for p in again.report.problems] == [str(p) for p in first.report.problems]
