@@ -245,7 +245,7 @@ def _load_data(root: Path, report: Report, documents: YamlCache | None = None) -
     report.extend(problems.problems)
     if config is None:
         return Data()
-    villages, problems = read_villages(tables, root, config.default_province)
+    villages, problems = read_villages(tables, root, config.default_province, documents)
     report.extend(problems.problems)
     computed = compute_indicators(config, villages)
     published, problems = read_published(_files(data_dir / "published", (".csv", ".yml")), root)
