@@ -8,7 +8,9 @@ Prints, measured in one run on a copy of the sample project:
 - MkDocs alone on the generated build/mkdocs.yml, in a process of its own (the floor);
 - `jianbao check` on the sample, and what each command imports (altair, vl-convert, weasyprint …);
 - `jianbao check` on the sample with a village table of --rows rows as XLSX, and rows per second.
-Each figure is the median of --repeat runs in fresh processes.
+Each figure is the median of --repeat runs in fresh processes. On a shared machine the wall seconds
+swing with the other load; the CPU seconds (user + system, of the process and its children) are the
+steadier measure of the work, so the build and MkDocs figures are printed both ways.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -40,16 +43,21 @@ print("JIANBAO_PROBE " + json.dumps({"seconds": time.perf_counter() - start, "co
 """
 
 
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run(args: list[str], env: dict[str, str] | None = None) -> dict:
     """A jianbao command in a fresh process: its wall time and the heavy modules it imported."""
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), children_cpu()
     result = subprocess.run([sys.executable, "-c", PROBE, json.dumps(HEAVY), *args], capture_output=True, text=True,
                             env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})})
-    wall = time.perf_counter() - start
+    wall, cpu = time.perf_counter() - start, children_cpu() - cpu
     probe = next((line for line in result.stderr.splitlines() if line.startswith("JIANBAO_PROBE ")), None)
     if probe is None:
         raise SystemExit(f"{' '.join(args)} failed:\n{result.stderr[-3000:]}")
-    return {"wall": wall, **json.loads(probe.removeprefix("JIANBAO_PROBE "))}
+    return {"wall": wall, "cpu": cpu, **json.loads(probe.removeprefix("JIANBAO_PROBE "))}
 
 
 def median(values: list[float]) -> float:
@@ -64,27 +72,32 @@ def copy_sample(dest: Path) -> Path:
 
 
 def build_in_process(project: Path) -> dict[str, float]:
-    """A warm `jianbao build --no-pdf` in a fresh process, with the build's own stage timings."""
+    """A warm `jianbao build --no-pdf` in a fresh process, with the build's own stage timings and CPU seconds."""
     code = ("import json, sys, time\nstart = time.perf_counter()\nfrom generator.build import build\nfrom generator.config import Settings\n"
+            "import generator.output.mkdocs_run as mkdocs_run\nreal, spent = mkdocs_run.run_mkdocs, []\n"
+            "def timed(*args, **kwargs):\n    cpu = time.process_time()\n    try:\n        return real(*args, **kwargs)\n"
+            "    finally:\n        spent.append(time.process_time() - cpu)\n"
+            "mkdocs_run.run_mkdocs = timed  # the MkDocs run's CPU seconds (its imports included), as the wall figure counts it\n"
             f"result = build(Settings.create({str(project)!r}, pdf=False))\n"
-            "print('JIANBAO_TIMINGS ' + json.dumps({'total': time.perf_counter() - start, **result.timings}), file=sys.stderr)")
-    start = time.perf_counter()
+            "print('JIANBAO_TIMINGS ' + json.dumps({'total': time.perf_counter() - start, **result.timings, 'mkdocs_cpu': sum(spent)}), file=sys.stderr)")
+    start, cpu = time.perf_counter(), children_cpu()
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
-    wall = time.perf_counter() - start
+    wall, cpu = time.perf_counter() - start, children_cpu() - cpu
     line = next((line for line in result.stderr.splitlines() if line.startswith("JIANBAO_TIMINGS ")), None)
     if line is None:
         raise SystemExit(f"build failed:\n{result.stderr[-3000:]}")
-    return {"process": wall, **json.loads(line.removeprefix("JIANBAO_TIMINGS "))}
+    return {"process": wall, "process_cpu": cpu, **json.loads(line.removeprefix("JIANBAO_TIMINGS "))}
 
 
-def mkdocs_alone(project: Path) -> float:
+def mkdocs_alone(project: Path) -> tuple[float, float]:
+    """MkDocs on build/mkdocs.yml in a process of its own: (wall, CPU seconds)."""
     config = project / "build" / "mkdocs.yml"
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), children_cpu()
     result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(project / "build" / "floor-site")],
                             capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
     if result.returncode != 0:
         raise SystemExit(f"mkdocs failed:\n{result.stderr[-3000:]}")
-    return time.perf_counter() - start
+    return time.perf_counter() - start, children_cpu() - cpu
 
 
 def write_xlsx(project: Path, rows: int) -> None:
@@ -129,20 +142,24 @@ def main() -> None:
         total = median([b["process"] for b in builds])
         inside = median([b.get("mkdocs", 0.0) for b in builds])
         own = median([b["process"] - b.get("mkdocs", 0.0) for b in builds])
-        floor = median(floors)
+        floor = median([f[0] for f in floors])
         print(f"warm jianbao build --no-pdf of the sample: {total:.2f} s in all; its MkDocs run {inside:.2f} s; "
               f"jianbao's own share {own:.2f} s = {own / inside:.2f} × that MkDocs run")
         print(f"MkDocs alone on build/mkdocs.yml (own process): {floor:.2f} s; jianbao's share = {own / floor:.2f} × it")
-        stages = {k: median([b.get(k, 0.0) for b in builds]) for k in builds[0] if k not in ("process", "total")}
+        own_cpu = median([b["process_cpu"] - b["mkdocs_cpu"] for b in builds])
+        inside_cpu, floor_cpu = median([b["mkdocs_cpu"] for b in builds]), median([f[1] for f in floors])
+        print(f"  CPU seconds: jianbao's own share {own_cpu:.2f} s; its MkDocs run {inside_cpu:.2f} s ({own_cpu / inside_cpu:.2f} ×); "
+              f"MkDocs alone {floor_cpu:.2f} s ({own_cpu / floor_cpu:.2f} ×)")
+        stages = {k: median([b.get(k, 0.0) for b in builds]) for k in builds[0] if k not in ("process", "process_cpu", "total", "mkdocs_cpu")}
         print("  stages in the build: " + ", ".join(f"{k} {v:.2f} s" for k, v in stages.items()))
         for command in (["check"], ["new", "--help"], ["import", "--help"]):
             runs = [run([*command, "--project", str(project)] if command == ["check"] else command) for _ in range(args.repeat)]
-            print(f"jianbao {' '.join(command)}: {median([r['wall'] for r in runs]):.2f} s "
+            print(f"jianbao {' '.join(command)}: {median([r['wall'] for r in runs]):.2f} s, CPU {median([r['cpu'] for r in runs]):.2f} s "
                   f"(exit {runs[0]['code']}); imports {', '.join(runs[0]['imported']) or 'none of ' + ', '.join(HEAVY)}")
         write_xlsx(project, args.rows)
         runs = [run(["check", "--project", str(project)]) for _ in range(args.repeat)]
         seconds = median([r["wall"] for r in runs])
-        print(f"jianbao check with a {args.rows:,}-row XLSX village table: {seconds:.2f} s "
+        print(f"jianbao check with a {args.rows:,}-row XLSX village table: {seconds:.2f} s, CPU {median([r['cpu'] for r in runs]):.2f} s "
               f"(exit {runs[0]['code']}), {args.rows / seconds:,.0f} rows/s")
 
 

@@ -10,7 +10,7 @@ index and the page templates see realistic Chinese (domain words such as 消薄,
 
 The project holds:
 - content/series.yml: one series (sxxczx);
-- content/briefings/<year>/<NNN>.yml: 40 issues a year back from 2023 (1,200
+- content/briefings/<year>/<NNN>.yml: 40 issues a year back from 2023 (more a year past 1,600 issues, so that no year is before 1984; 1,200
   issues span 30 years: SPEC §3 paths leave no room for two series numbering
   the same year, and one long series is the harder case), each with one case
   article (every case is published once while cases last) and, every third
@@ -41,6 +41,7 @@ sys.path.insert(0, str(HERE))
 from synth_villages import benchmark_table, write_table_csv  # noqa: E402
 
 SEED = 20240601
+MAX_YEARS = 40  # 1984–2023: issue years stay within the model's 1949–2100
 ISSUES_PER_YEAR = 40
 LAST_YEAR = 2023
 
@@ -145,13 +146,14 @@ class Slot:
 
 
 def issue_slots(issues: int) -> list[Slot]:
-    """40 issues a year, the newest year LAST_YEAR, oldest first."""
-    years = max(1, math.ceil(issues / ISSUES_PER_YEAR))
+    """40 issues a year (more when 40 years would not hold them all), the newest year LAST_YEAR, oldest first."""
+    per_year = max(ISSUES_PER_YEAR, math.ceil(issues / MAX_YEARS))
+    years = max(1, math.ceil(issues / per_year))
     slots = []
     for index in range(issues):
-        year_index, number0 = divmod(index, ISSUES_PER_YEAR)
+        year_index, number0 = divmod(index, per_year)
         year = LAST_YEAR - years + 1 + year_index
-        day = dt.date(year, 1, 5) + dt.timedelta(days=int(number0 * 355 / ISSUES_PER_YEAR))
+        day = dt.date(year, 1, 5) + dt.timedelta(days=int(number0 * 355 / per_year))
         slots.append(Slot(year, number0 + 1, index + 1, day))
     return slots
 

@@ -77,11 +77,11 @@ def check(settings: Settings, progress: Progress = lambda stage: None, cache: Bu
     report = Report()
     progress("读取内容")
     project = load_project(settings.project, report, settings.cache_dir, cache)  # scale: parsed files cached by hash
-    mkdocs = check_mkdocs_yml(settings.project, report)
+    mkdocs = check_mkdocs_yml(settings.project, report, project.cache)  # parsed files cached, as content
     progress("校验")
     totals = validate_project(project, report, cache)
     progress("读取数据、计算指标")
-    data = load_data(settings.project, report, cache)
+    data = load_data(settings.project, report, cache, project.cache)
     figures = Figures(data)
     check_figures(project, figures, report, cache)
     check_highlights(project, data, report)

@@ -16,9 +16,10 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from generator.output.search_index import SearchCache
+if TYPE_CHECKING:  # the search index code is for a build, not for `jianbao check`
+    from generator.output.search_index import SearchCache
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -101,4 +102,10 @@ class BuildCache:
     model_digests: Memo[int, tuple[Any, str]] = field(default_factory=lambda: Memo(50_000))  # model → JSON digest
     written: WriteRecord = field(default_factory=WriteRecord)
     pages_before: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)  # last successful build's pages
-    search: SearchCache = field(default_factory=SearchCache)  # the search index's per-page work, by content hash
+    search: SearchCache = field(default_factory=lambda: _search_cache())  # the search index's per-page work, by content hash
+
+
+def _search_cache() -> SearchCache:
+    from generator.output.search_index import SearchCache
+
+    return SearchCache()

@@ -17,7 +17,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from generator.output import printing
+from generator.output import docx_issue, printing
 from generator.build import check
 from generator.site.chart_render import ChartRenderer
 from generator.config import Settings
@@ -225,8 +225,7 @@ def test_docx_is_written_without_pdf_and_cached(checked, render_context, view, t
     one = dataclasses.replace(checked.site, issues=[view])
     monkeypatch.setattr(printing, "pdf_available", lambda: pytest.fail("not asked without PDFs"))
     calls = []
-    real = printing.render_docx
-    monkeypatch.setattr(printing, "render_docx", lambda html, meta: (calls.append(meta), real(html, meta))[1])
+    monkeypatch.setattr(docx_issue, "render_docx", lambda html, meta: (calls.append(meta), render_docx(html, meta))[1])  # printing imports it when a .docx is made
     first = printing.write_issue_files(one, render_context, tmp_path / "site", pdf=False, cache_dir=tmp_path / "cache", report=Report())
     docx = tmp_path / "site" / f"briefings/sxxczx/2023/007/{SAMPLE_STEM}.docx"
     assert docx in first and docx.read_bytes().startswith(b"PK")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import operator
 import re
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError
 
@@ -14,6 +14,9 @@ from generator.content.models import INDICATOR_PATTERN
 from generator.data.model_errors import validation_problems
 from generator.data.table_cells import relative_label
 from generator.content.yamlsrc import Document, load_yaml, parse_yaml
+
+if TYPE_CHECKING:
+    from generator.content.yamlcache import YamlCache
 
 LEVELS = ("省", "市", "县", "乡镇")
 REGION_COLUMNS = ("province", "city", "county", "township")
@@ -166,7 +169,9 @@ def parse_indicators(text: str, label: str) -> tuple[IndicatorConfig | None, Rep
     return validate_indicators(parse_yaml(text, label, report), report), report
 
 
-def load_indicators(path: Path, root: Path) -> tuple[IndicatorConfig | None, Report]:
-    """Read data/indicators.yml."""
+def load_indicators(path: Path, root: Path, documents: YamlCache | None = None) -> tuple[IndicatorConfig | None, Report]:
+    """Read data/indicators.yml; documents: the project's parsed-file cache (a warm build does not parse it again)."""
     report = Report()
-    return validate_indicators(load_yaml(path, relative_label(path, root), report), report), report
+    shown = relative_label(path, root)
+    document = documents.load(path, shown, report) if documents is not None else load_yaml(path, shown, report)
+    return validate_indicators(document, report), report

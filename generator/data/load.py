@@ -6,6 +6,7 @@ import functools
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -16,6 +17,9 @@ from generator.data.indicator_defs import IndicatorConfig, load_indicators
 from generator.data.indicators import compute_indicators, empty_indicators
 from generator.data.published import compare_published, empty_published, read_published
 from generator.data.tables import read_villages
+
+if TYPE_CHECKING:
+    from generator.content.yamlcache import YamlCache
 
 TABLE_SUFFIXES = (".csv", ".xlsx")
 
@@ -196,11 +200,12 @@ def _files(folder: Path, suffixes: tuple[str, ...]) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in suffixes and not p.name.startswith((".", "~$")))
 
 
-def load_data(root: Path, report: Report, cache: BuildCache | None = None) -> Data:
+def load_data(root: Path, report: Report, cache: BuildCache | None = None, documents: YamlCache | None = None) -> Data:
     """Read and compute everything under data/; problems go to report.
 
     cache: the last data/ loaded by this process, by a digest of every file under data/: `jianbao serve`
     rebuilds after a content change without reading and computing 100,000 village rows again.
+    documents: the project's parsed-file cache (yamlcache.py), for data/indicators.yml.
     """
     digest = _data_digest(root / "data")
     memo = (cache if cache is not None else BuildCache()).data
@@ -209,7 +214,7 @@ def load_data(root: Path, report: Report, cache: BuildCache | None = None) -> Da
         report.extend(list(known[1]))
         return known[0]
     own = Report()
-    data = _load_data(root, own)
+    data = _load_data(root, own, documents)
     data.digest = digest
     report.extend(own.problems)
     memo.put(digest, (data, list(own.problems)))
@@ -228,7 +233,7 @@ def _data_digest(folder: Path) -> str:
     return digest.hexdigest()
 
 
-def _load_data(root: Path, report: Report) -> Data:
+def _load_data(root: Path, report: Report, documents: YamlCache | None = None) -> Data:
     data_dir = root / "data"
     definitions = data_dir / "indicators.yml"
     tables = _files(data_dir / "villages", TABLE_SUFFIXES)
@@ -236,11 +241,11 @@ def _load_data(root: Path, report: Report) -> Data:
         if tables:
             report.error("data/indicators.yml", 1, 1, "有村级数据表，但缺少指标定义文件 data/indicators.yml")
         return Data()
-    config, problems = load_indicators(definitions, root)
+    config, problems = load_indicators(definitions, root, documents)
     report.extend(problems.problems)
     if config is None:
         return Data()
-    villages, problems = read_villages(tables, root, config.default_province)
+    villages, problems = read_villages(tables, root, config.default_province, documents)
     report.extend(problems.problems)
     computed = compute_indicators(config, villages)
     published, problems = read_published(_files(data_dir / "published", (".csv", ".yml")), root)

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from generator.errors import Report
 from generator.content.yamlsrc import load_yaml
+
+if TYPE_CHECKING:
+    from generator.content.yamlcache import YamlCache
 from generator.data.model_errors import validation_problems
 from generator.data.table_cells import relative_label
 
@@ -24,12 +28,13 @@ class Sidecar(BaseModel):
     note: str = ""
 
 
-def read_sidecar(path: Path, root: Path) -> tuple[Sidecar, Report]:
-    """Read the optional sidecar of a table; defaults when there is none."""
+def read_sidecar(path: Path, root: Path, documents: YamlCache | None = None) -> tuple[Sidecar, Report]:
+    """Read the optional sidecar of a table; defaults when there is none. documents: the parsed-file cache."""
     report = Report()
     if not path.exists():
         return Sidecar(), report
-    document = load_yaml(path, relative_label(path, root), report)
+    shown = relative_label(path, root)
+    document = documents.load(path, shown, report) if documents is not None else load_yaml(path, shown, report)
     if document is None:
         return Sidecar(), report
     data = {} if document.data is None else document.data

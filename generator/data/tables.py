@@ -29,6 +29,7 @@ Rules the users rely on (to be quoted in the user docs):
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -39,12 +40,17 @@ from generator.data.table_cells import TableTooLarge, check_cells, check_csv_sha
 from generator.data.table_headers import find_header_row, read_header
 from generator.data.table_schema import COLUMNS
 
+if TYPE_CHECKING:
+    from generator.content.yamlcache import YamlCache
+
 # ---------------------------------------------------------------- one table
 
 
 def strip_cells(cells: pd.DataFrame) -> pd.DataFrame:
     """Cells without surrounding whitespace (full-width spaces included)."""
-    return cells.apply(lambda column: column.str.strip())
+    # scale: str.strip per cell in one comprehension per column is several times faster than .str.strip()
+    return pd.DataFrame({name: [text.strip() for text in column.tolist()] for name, column in cells.items()},
+                        index=cells.index, columns=cells.columns, dtype=str)
 
 
 def read_table_cells(cells: pd.DataFrame, lines: np.ndarray, label: str, prefix: str,
@@ -205,8 +211,9 @@ def empty_villages() -> pd.DataFrame:
     })
 
 
-def read_villages(paths: list[Path], root: Path, default_province: str) -> tuple[pd.DataFrame, Report]:
-    """Read village tables into one tidy frame (万元) and every problem found."""
+def read_villages(paths: list[Path], root: Path, default_province: str,
+                  documents: YamlCache | None = None) -> tuple[pd.DataFrame, Report]:
+    """Read village tables into one tidy frame (万元) and every problem found; documents: the parsed-file cache (sidecars)."""
     report = Report()
     frames: list[pd.DataFrame] = []
     stats: list[tuple[str, str, int, int]] = []
@@ -231,7 +238,7 @@ def read_villages(paths: list[Path], root: Path, default_province: str) -> tuple
         except OSError as exc:
             report.error(label, 1, 0, f"无法读取文件：{exc.strerror or exc}")
             continue
-        sidecar, side_report = read_sidecar(path.with_suffix(".yml"), root)
+        sidecar, side_report = read_sidecar(path.with_suffix(".yml"), root, documents)
         report.extend(side_report.problems)
         for frame in parsed:
             stats.append(frame.attrs["stats"])

@@ -23,6 +23,10 @@ import pandas as pd
 _CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\sr="([A-Z]{1,3})([0-9]{1,7})"')
 _CELL_COLUMN = re.compile(rb'<(?:\w+:)?c\b[^>]*?\sr="([A-Z]{1,3})[0-9]')
 _ROW_NUMBER = re.compile(rb'<(?:\w+:)?row\b[^>]*?\sr="([0-9]{1,7})"')
+_FAST_CELL = re.compile(rb'<c r="([A-Z]{1,3})[0-9]')
+_FAST_ROW = re.compile(rb'<row r="([0-9]{1,7})"')
+_CELL_OPENING = re.compile(rb'<c[\s/>]')
+_ROW_OPENING = re.compile(rb'<row[\s/>]')
 _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
        "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
        "rel": "http://schemas.openxmlformats.org/package/2006/relationships"}
@@ -44,6 +48,28 @@ def column_number(letters: bytes) -> int:
     return number
 
 
+def _scan_piece(data: bytes, rows: int, letters: set[bytes]) -> int:
+    """The highest row so far, with this piece of sheet XML (whole tag openings only); its column letters into letters.
+
+    scale: the usual writer puts r first (<c r="A1" …>, <row r="1" …>); when every cell and row opening
+    of the piece has that form, two literal-prefix scans find them all (a third of the time). Otherwise
+    the patterns that allow any attribute order and namespace prefixes read the piece again.
+    """
+    cells = _FAST_CELL.findall(data)
+    numbers = _FAST_ROW.findall(data)
+    if b":c" in data or b":row" in data or not (
+            _all_found(data, b"<c", cells, _CELL_OPENING) and _all_found(data, b"<row", numbers, _ROW_OPENING)):
+        cells = _CELL_COLUMN.findall(data)
+        numbers = _ROW_NUMBER.findall(data) or [digits for _, digits in _CELL_REF.findall(data)]
+    letters.update(cells)  # scale: C-level findall and set, no loop per cell
+    return max([rows, *map(int, numbers)])
+
+
+def _all_found(data: bytes, start: bytes, found: list[bytes], opening: re.Pattern) -> bool:
+    """Whether found holds every element opening of its name; counted, and by a scan only if other names share the start."""
+    return data.count(start) == len(found) or len(opening.findall(data)) == len(found)  # <col…>, <rowBreaks>: rare
+
+
 def used_ranges(path: Path) -> dict[str, tuple[int, int]]:
     """Each sheet's used range from A1, (rows, columns), read from its cell references (no cell is loaded)."""
     with zipfile.ZipFile(path) as archive:
@@ -62,17 +88,19 @@ def used_ranges(path: Path) -> dict[str, tuple[int, int]]:
                 tail = b""
                 while chunk := stream.read(1 << 22):
                     data = tail + chunk
-                    letters.update(_CELL_COLUMN.findall(data))  # scale: C-level findall and set, no loop per cell
-                    numbers = _ROW_NUMBER.findall(data) or [digits for _, digits in _CELL_REF.findall(data)]
-                    rows = max([rows, *map(int, numbers)])
-                    tail = data[-64:]  # a reference cut by the chunk boundary is found again
+                    cut = data.rfind(b"<", max(0, len(data) - 65536))  # no tag is cut: pieces hold whole openings
+                    cut = cut if cut > 0 else len(data)
+                    rows = _scan_piece(data[:cut], rows, letters)
+                    tail = data[cut:]
+                rows = _scan_piece(tail, rows, letters)
             columns = max(map(column_number, letters), default=0)
             ranges[sheet.get("name", "")] = (rows, columns)
     return ranges
 
 
 def _cell_text(value: Any) -> str:
-    if type(value) is str:  # scale: most cells (names) first
+    """A cell that is not text, as text (read_xlsx_sheets keeps text cells as they are without calling this)."""
+    if type(value) is str:
         return value
     if value is None:
         return ""
@@ -103,7 +131,8 @@ def read_xlsx_sheets(path: Path, max_cells: int) -> list[tuple[str, pd.DataFrame
             sheet = workbook.get_sheet_by_name(title)
             if sheet.height * sheet.width > max_cells:
                 raise SheetTooLarge(title, sheet.height, sheet.width)
-            rows = [[_cell_text(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
+            # scale: text cells (most of them) are kept without a call per cell
+            rows = [[v if type(v) is str else _cell_text(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
             width = max((len(r) for r in rows), default=0)
             for row in rows:
                 row.extend([""] * (width - len(row)))

@@ -28,7 +28,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor, Twips
 
-DOCX_FORMAT = "1"  # bump when the layout written here changes: cached files are made again
+from generator.output.docx_meta import DocxMeta  # DOCX_FORMAT there too: bump it when this layout changes
+
 
 RED = RGBColor(0xE0, 0x00, 0x00)
 BLACK = RGBColor(0, 0, 0)
@@ -146,13 +147,6 @@ def parse_sheet(html: str) -> Node:
 
 
 # --- the document -------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DocxMeta:
-    title: str
-    author: str
-    date: dt.date
 
 
 def render_docx(html: str, meta: DocxMeta) -> bytes:

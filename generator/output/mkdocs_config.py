@@ -9,11 +9,14 @@ own validation of everything else runs in `jianbao build`.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from generator.errors import Report
 from generator.site.templates_dir import default_templates
 from generator.content.yamlsrc import load_yaml
+
+if TYPE_CHECKING:
+    from generator.content.yamlcache import YamlCache
 
 MKDOCS_YML = "mkdocs.yml"
 REQUIRED_EXTENSIONS = ("attr_list", "toc")  # generated pages: headings with ids ({ #s1 }), links to them
@@ -30,11 +33,14 @@ DROPPED_PLUGINS = {"search": _SEARCH_DROPPED, "material/search": _SEARCH_DROPPED
                    "offline": _OFFLINE_DROPPED, "material/offline": _OFFLINE_DROPPED}
 
 
-def read_mkdocs_yml(path: Path, report: Report, shown: str = MKDOCS_YML) -> tuple[dict[str, Any], Any]:
-    """The project's mkdocs.yml as plain values (safe: no Python tags) and its positions; problems go to report."""
+def read_mkdocs_yml(path: Path, report: Report, shown: str = MKDOCS_YML, documents: YamlCache | None = None) -> tuple[dict[str, Any], Any]:
+    """The project's mkdocs.yml as plain values (safe: no Python tags) and its positions; problems go to report.
+
+    documents: the project's parsed-file cache (yamlcache.py): a warm build does not parse it again.
+    """
     if not path.is_file():
         return {}, None
-    document = load_yaml(path, shown, report)
+    document = documents.load(path, shown, report) if documents is not None else load_yaml(path, shown, report)
     if document is None:
         return {}, None
     if not isinstance(document.data, dict):
@@ -43,9 +49,9 @@ def read_mkdocs_yml(path: Path, report: Report, shown: str = MKDOCS_YML) -> tupl
     return document.data, document.where
 
 
-def check_mkdocs_yml(root: Path, report: Report) -> dict[str, Any]:
+def check_mkdocs_yml(root: Path, report: Report, documents: YamlCache | None = None) -> dict[str, Any]:
     """Read mkdocs.yml and report, at its lines, what jianbao keeps, adds, ignores or cannot use."""
-    config, where = read_mkdocs_yml(root / MKDOCS_YML, report)
+    config, where = read_mkdocs_yml(root / MKDOCS_YML, report, documents=documents)
     if where is None:
         return config
 

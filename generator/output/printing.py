@@ -25,7 +25,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 
-from generator.output.docx_issue import DOCX_FORMAT, DocxMeta, render_docx
+from generator.output.docx_meta import DOCX_FORMAT, DocxMeta  # python-docx only when a .docx is made (_render_job)
 from generator.output.fonts_embed import FontSet, embed_fonts, find_fonts, missing_message
 from generator.output.doctor import check_fonts, check_weasyprint, missing, read_font_families
 from generator.output.files import write_atomic
@@ -319,6 +319,8 @@ def _render_job(job: PdfJob) -> tuple[Path, float]:
     start = time.perf_counter()
     try:
         if job.meta is not None:
+            from generator.output.docx_issue import render_docx
+
             write_atomic(job.dest, render_docx(job.html, job.meta))
         else:
             write_pdf(job.html, job.dest)
