@@ -555,6 +555,7 @@ TEXTS = st.lists(st.sampled_from(list("简报：，。“”【】 ab#:-*&!'\"{}
 VALUES = st.one_of(TEXTS, st.integers(-10**6, 10**6), st.dates(dt.date(1990, 1, 1), dt.date(2100, 12, 31)))
 
 
+@pytest.mark.e2e  # property tests run with the fuzz tests (README: e2e covers fuzzing)
 @pytest.mark.parametrize("text", [SAMPLE_ISSUE, COMMENTED], ids=["007", "commented"])
 @given(data=st.data())
 def test_random_scalar_edits_read_back_and_leave_other_lines_alone(text, data):
@@ -582,6 +583,7 @@ ARTICLE = st.one_of(st.fixed_dictionaries({"case": st.sampled_from(["county-six-
                     st.fixed_dictionaries({"title": TEXTS.filter(str.strip), "body": TEXTS}))
 
 
+@pytest.mark.e2e  # property tests run with the fuzz tests
 @given(data=st.data())
 def test_random_list_edits_read_back_and_keep_every_comment_line(data):
     new = load_plain(SAMPLE_ISSUE)

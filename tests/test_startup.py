@@ -26,6 +26,8 @@ except SystemExit:
 print("LOADED " + json.dumps(sorted(name for name in json.loads(sys.argv[1]) if name in sys.modules)))
 """
 
+pytestmark = pytest.mark.e2e  # each test starts fresh Python processes (seconds each)
+
 
 def loaded(*args: str, names: list[str] = NEVER) -> list[str]:
     result = subprocess.run([sys.executable, "-c", PROBE, json.dumps(names), *args], capture_output=True, text=True,
