@@ -325,3 +325,17 @@ def test_the_note_reaches_the_build_report(sample):
         mkdocs_run.run_mkdocs = original
     notes = [p.format() for p in result.report.problems if "search 插件" in p.message]
     assert notes == [f"mkdocs.yml:{line}:5: 提示: mkdocs.yml 的 search 插件已停用：站点使用 jianbao 自带的中文全文搜索，可从 plugins 中删去 search"]
+
+
+def test_incremental_index_when_terms_change_zone_or_go():
+    """A changed page: terms that moved to another zone, terms that left, terms that stayed — as a cold build."""
+    def page(title: str, text: str) -> SearchPage:
+        return SearchPage(url="a/", kind="页面", source=f"---\ntitle: \"{title}\"\n---\n\n<div><p>{text}</p></div>\n")
+
+    others = _pages("强村公司带动消薄", "清化收工作方案")
+    cache = SearchCache()
+    render_search_index([page("页", "清化收飞地抱团"), *others], [], cache)
+    for changed in (page("清化收", "飞地抱团"), page("页", "飞地"), page("页", "清化收飞地抱团后沟村")):
+        incremental = render_search_index([changed, *others], [], cache)
+        assert cache.indexed == 1
+        assert incremental == render_search_index([changed, *others], [], SearchCache())

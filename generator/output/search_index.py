@@ -145,14 +145,17 @@ def _update_postings(previous: _Postings | None, keys: list[str], indexed: list[
     for doc_id, key in enumerate(keys):
         if previous.keys[doc_id] == key:
             continue
-        for term in previous.pages[doc_id].terms:
-            entry = postings.get(term)
-            if entry is not None:
-                entry.pop(doc_id, None)
+        before, after = previous.pages[doc_id].terms, indexed[doc_id].terms
+        for term, zone in before.items():  # only terms whose place changed: a common term's long list stays encoded
+            if after.get(term) != zone:
+                entry = postings.get(term)
+                if entry is not None:
+                    entry.pop(doc_id, None)
+                    changed_terms.add(term)
+        for term, zone in after.items():
+            if before.get(term) != zone:
+                postings.setdefault(term, {})[doc_id] = zone
                 changed_terms.add(term)
-        for term, zone in indexed[doc_id].terms.items():
-            postings.setdefault(term, {})[doc_id] = zone
-            changed_terms.add(term)
     for term in changed_terms:
         entry = postings.get(term)
         if entry:
