@@ -24,21 +24,15 @@ from generator.buildcache import BuildCache
 from generator.config import Settings
 from generator.commands.console import print_error, print_report
 from generator.errors import JianbaoError, UsageError
+from generator.output.files import file_stamps
 
 WATCHED = ("content", "data", "site_templates", "mkdocs.yml")
 RELOAD_SCRIPT = b"""<script>(function(){var v=null;setInterval(function(){fetch('/__jianbao/version').then(function(r){return r.text()}).then(function(t){if(v!==null&&t!==v)location.reload();v=t}).catch(function(){})},1000)})();</script>"""
 
 
-def snapshot(settings: Settings) -> dict[str, float]:
-    """Modification times of every watched file."""
-    stamps: dict[str, float] = {}
-    for name in WATCHED:
-        root = settings.project / name
-        paths = [root] if root.is_file() else (root.rglob("*") if root.is_dir() else [])
-        for path in paths:
-            if path.is_file():
-                stamps[str(path)] = path.stat().st_mtime_ns
-    return stamps
+def snapshot(settings: Settings) -> dict[str, int]:
+    """Modification stamps of every watched file."""
+    return file_stamps(settings.project, WATCHED)
 
 
 class _State:

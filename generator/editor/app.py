@@ -116,7 +116,7 @@ class Editor:
             values = self.form_values(path, disk, posted, checked)
             return self.page("form.html.j2", status=422, confirm=errors, **values)
         with self.saving:
-            if _digest(path.file) != disk.digest:
+            if _read(path).digest != disk.digest:
                 values = self.form_values(path, disk, posted, checked)
                 return self.page("form.html.j2", status=409, stale={"disk": _read(path).text, "mine": posted.text}, **values)
             write_atomic(path.file, posted.text.encode("utf-8"))
@@ -146,7 +146,7 @@ class Editor:
             "title": f"编辑 {path.shown}", "heading": _heading(path, state), "kind_title": KIND_TITLES[path.kind],
             "path": path, "digest": disk.digest, "node": node, "state": state, "raw": raw, "raw_reason": reason,
             "problems": sorted(problems, key=lambda item: item[1]), "others": checked.others,
-            "ctx": {"series": [doc.model for doc in project.series], "fixed_id": path.kind in ("case", "model")},
+            "ctx": _form_context(path, project),
         }
 
     # ------------------------------------------------------------ the API of editor.js
@@ -174,8 +174,7 @@ class Editor:
         state, focus = self.act(path, posted.state, str(form.get("_action") or ""))
         project = self.workspace.refresh()
         html = self.env.get_template("_form_fields.html.j2").render(
-            node=form_of(path.kind), state=state, raw=None, path=path,
-            ctx={"series": [doc.model for doc in project.series], "fixed_id": path.kind in ("case", "model")})
+            node=form_of(path.kind), state=state, raw=None, path=path, ctx=_form_context(path, project))
         return JSONResponse({"html": html, "focus": focus}, headers=_NO_STORE)
 
     async def api_preview(self, request: Request) -> Response:
@@ -309,11 +308,9 @@ def _read(path: ContentPath) -> Disk:
     return Disk(text, hashlib.sha256(raw).hexdigest())
 
 
-def _digest(file: Path) -> str:
-    try:
-        return hashlib.sha256(file.read_bytes()).hexdigest()
-    except OSError:
-        return ""
+def _form_context(path: ContentPath, project: Any) -> dict[str, Any]:
+    """What the field macros need besides the state: the series to choose from, whether the id is fixed."""
+    return {"series": [doc.model for doc in project.series], "fixed_id": path.kind in ("case", "model")}
 
 
 def _is_draft(text: str) -> bool:

@@ -66,7 +66,7 @@ def import_upload(settings: Settings, filename: str, payload: bytes) -> Outcome:
     """Import one uploaded bulletin (as `jianbao import` does); the issue's path when it was written."""
     from generator.importing.importer import import_files
 
-    name = Path(filename.replace("\\", "/")).name
+    name = _upload_name(filename)
     if Path(name).suffix.lower() not in IMPORT_TYPES:
         return Outcome([f"“{name[:60]}”不是 .txt 或 .docx 文件：只能导入这两种格式的往期简报"])
     with tempfile.TemporaryDirectory(prefix="jianbao-import-") as folder:
@@ -87,11 +87,16 @@ def import_upload(settings: Settings, filename: str, payload: bytes) -> Outcome:
     return outcome
 
 
+def _upload_name(filename: str) -> str:
+    """The file name a browser sent, without any folder (some send C:\\…\\name)."""
+    return Path(filename.replace("\\", "/")).name
+
+
 def install_table(settings: Settings, filename: str, payload: bytes, replace: bool) -> Outcome:
     """Check an uploaded village table with the data of the project, and put it in data/villages/ if it passes."""
     from generator.data.load import load_data
 
-    name = Path(filename.replace("\\", "/")).name
+    name = _upload_name(filename)
     try:
         target = table_path(settings.project, name)
     except PathRefused as exc:

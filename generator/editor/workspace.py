@@ -9,7 +9,6 @@ functions, so the same messages — without reading the other 2,400 files again.
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from dataclasses import dataclass, field, replace
@@ -24,6 +23,7 @@ from generator.data.figures import Figures, check_charts, check_figures, check_h
 from generator.data.load import Data, load_data
 from generator.editor.paths import ContentPath
 from generator.errors import Level, Problem, Report
+from generator.output.files import file_stamps
 
 WATCHED = ("content", "data")
 
@@ -66,7 +66,7 @@ class Workspace:
             if self.project is not None and time.monotonic() - self._looked < max_age:
                 return self.project
             self._looked = time.monotonic()
-            stamps = _stamps(self.root)
+            stamps = file_stamps(self.root, WATCHED)
             if stamps != self._stamps or self.project is None:
                 report = Report()
                 project = load_project(self.root, report, self.settings.cache_dir, self.cache)
@@ -112,27 +112,6 @@ def _only(project: Project, shown: str) -> Project:
 
 def _unique(problems: list[Problem]) -> list[Problem]:
     return list(dict.fromkeys(problems))
-
-
-def _stamps(root: Path) -> dict[str, int]:
-    """Modification times and sizes of every file the project is made of."""
-    stamps: dict[str, int] = {}
-    folders = [str(root / name) for name in WATCHED]
-    while folders:  # scale: os.scandir, not pathlib (2,400 files in a few milliseconds)
-        try:
-            entries = list(os.scandir(folders.pop()))
-        except OSError:
-            continue
-        for entry in entries:
-            if entry.is_dir(follow_symlinks=False):
-                folders.append(entry.path)
-            else:
-                try:
-                    stat = entry.stat(follow_symlinks=False)
-                except OSError:
-                    continue
-                stamps[entry.path] = stat.st_mtime_ns ^ (stat.st_size << 1)
-    return stamps
 
 
 class FieldFinder:

