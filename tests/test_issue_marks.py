@@ -64,6 +64,7 @@ def test_a_single_marking_as_a_string_and_no_editor(mini, tmp_path):
     assert "jb-editor" not in page
 
 
+@pytest.mark.e2e
 def test_pdf_prints_the_editor_line_before_the_colophon(marked, tmp_path):
     available, message = printing.pdf_available()
     if not available or shutil.which("pdftotext") is None:

@@ -51,14 +51,23 @@ def rendered(root: Path, tmp_path: Path, **flags):
     return checked, context.env, render_pages(checked.site, context)
 
 
-def test_an_issue_with_a_sample_figure_in_its_text_says_so_on_page_html_and_pdf(sample, tmp_path):
+def sample_figure_issue(sample, tmp_path) -> str:
+    """The standalone HTML of an issue that quotes a figure of the sample table (its page checked on the way)."""
     write(sample / "content/briefings/2023/008.yml", WITH_FIGURE)
     checked, env, pages = rendered(sample, tmp_path)
     page = pages["briefings/sxxczx/2023/008/index.md"]
     assert "74.0%" in page and ISSUE_NOTE in page
     view = next(v for v in checked.site.issues if v.issue.number == 8)
-    html = printing.render_standalone(view, env)
-    assert ISSUE_NOTE in html
+    return printing.render_standalone(view, env)
+
+
+def test_an_issue_with_a_sample_figure_in_its_text_says_so_on_page_and_html(sample, tmp_path):
+    assert ISSUE_NOTE in sample_figure_issue(sample, tmp_path)
+
+
+@pytest.mark.e2e
+def test_an_issue_with_a_sample_figure_in_its_text_says_so_in_the_pdf(sample, tmp_path):
+    html = sample_figure_issue(sample, tmp_path)
     available, message = printing.pdf_available()
     if not available or shutil.which("pdftotext") is None:
         pytest.skip(f"PDF 依赖缺失，跳过 PDF 检查：{message}")
