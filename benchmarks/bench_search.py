@@ -17,6 +17,9 @@
 6. --browser: builds the site with MkDocs (--offline: it works over HTTP and from file://),
    then, in headless Chromium, types each query the moment a page has loaded and measures
    from the last key's input to the first result shown, over HTTP and from file://.
+   --browser-shell: the same timing, with the archive's index files put into the sample
+   project's site instead (MkDocs takes about half an hour on 5,000 + 5,000; the page the
+   query is typed on does not change what the search loads or does, only where results link).
 
 bench_site.py --search calls measure() and format_report() for step 6 on its own builds.
 """
@@ -103,7 +106,7 @@ def text_bytes(files: dict[str, bytes]) -> int:
 def sizes(files: dict[str, bytes]) -> dict:
     groups: dict[str, list[int]] = {"postings": [0, 0, 0], "documents": [0, 0, 0], "other": [0, 0, 0]}
     for name, data in files.items():
-        group = "postings" if name.startswith("search/p/") else "documents" if name.startswith("search/d/") else "other"
+        group = "postings" if name.startswith(("search/p/", "search/s/")) else "documents" if name.startswith("search/d/") else "other"
         groups[group][0] += len(data)
         groups[group][1] += len(gzip.compress(data, 6, mtime=0))
         groups[group][2] += 1
@@ -206,6 +209,12 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
         pass
 
+    def handle(self) -> None:
+        try:
+            super().handle()
+        except (BrokenPipeError, ConnectionResetError):  # a page closed while its scripts were still loading
+            pass
+
 
 def serve_folder(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
@@ -279,6 +288,35 @@ def format_report(report: dict) -> list[str]:
     return lines
 
 
+def archive_site(project: Path, start: float) -> Path:
+    """The archive's own site, built with MkDocs (--offline)."""
+    from generator.build import build
+    from generator.config import Settings
+
+    build(Settings.create(project, pdf=False, offline=True, site_dir=project / "site-offline"))
+    print(f"site build (--offline, MkDocs): {time.perf_counter() - start:.0f} s", flush=True)
+    return project / "site-offline"
+
+
+def shell_site(shell: Path, index: Path) -> Path:
+    """The sample project's site (--offline) with its search/ folder replaced by the archive's index."""
+    from generator.build import build
+    from generator.config import Settings
+
+    shutil.rmtree(shell, ignore_errors=True)
+    for name in ("content", "data", "site_templates"):
+        shutil.copytree(REPO / name, shell / name)
+    shutil.copy(REPO / "mkdocs.yml", shell / "mkdocs.yml")
+    site = shell / "site-offline"
+    build(Settings.create(shell, pdf=False, offline=True, site_dir=site))
+    shutil.rmtree(site / "search" / "d")
+    shutil.rmtree(site / "search" / "p")
+    shutil.rmtree(site / "search" / "s", ignore_errors=True)
+    shutil.copytree(index / "search", site / "search", dirs_exist_ok=True)
+    print(f"in the sample's site, with this archive's index ({site / 'search'})", flush=True)
+    return site
+
+
 # --- main ------------------------------------------------------------------------------------------
 
 
@@ -296,6 +334,8 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=400)
     parser.add_argument("--absent", type=int, default=200)
     parser.add_argument("--browser", action="store_true", help="also build the site with MkDocs and time search in Chromium")
+    parser.add_argument("--browser-shell", action="store_true",
+                        help="time search in Chromium with this index in the sample's site (no MkDocs run on the archive)")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -340,14 +380,8 @@ def main() -> None:
     print(f"false positives: {quality['false_positives']} results for {quality['absent']} strings on no page "
           f"({quality['absent_candidates']} candidates from postings, all rejected by the text check)")
 
-    if args.browser:
-        from generator.build import build
-        from generator.config import Settings
-
-        start = time.perf_counter()
-        build(Settings.create(project, pdf=False, offline=True, site_dir=project / "site-offline"))
-        print(f"site build (--offline, MkDocs): {time.perf_counter() - start:.0f} s", flush=True)
-        offline = project / "site-offline"
+    if args.browser or args.browser_shell:
+        offline = archive_site(project, start=time.perf_counter()) if args.browser else shell_site(work / "shell", folder)
         report = measure(offline, offline, ("集体经济", village, "清化收"), args.repeat, page="cases/index.html")
         print(f"in Chromium (median of {args.repeat}, typed the moment the page has loaded):")
         for line in format_report(report):

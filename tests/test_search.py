@@ -20,7 +20,7 @@ from conftest import copy_sample, write
 import generator.output.mkdocs_run as mkdocs_run
 from generator.build import build
 from generator.config import Settings
-from generator.output.search_index import (SearchCache, SearchPage, decode_postings, encode_postings, fnv1a,
+from generator.output.search_index import (DENSE, SearchCache, SearchPage, decode_postings, decode_runs, encode_postings, encode_runs, fnv1a,
                                     render_search_index)
 from generator.site.search_text import BODY, HEAD, TITLE, normalize, page_text, phrases, terms_of
 
@@ -88,6 +88,22 @@ def test_postings_round_trip_with_zones():
     assert encode_postings({0: 0, 1: 2}) == "02"
 
 
+def test_a_common_term_is_written_as_two_bits_per_document():
+    common = {n: n % 3 for n in range(0, 3000) if n % 7}  # 6 documents in 7: a gap list would need a character each
+    code = encode_postings(common)
+    assert code.startswith(DENSE) and len(code) == 1 + 1000
+    assert decode_postings(code) == common
+    rare = {5: TITLE, 2900: BODY}
+    assert not encode_postings(rare).startswith(DENSE) and decode_postings(encode_postings(rare)) == rare
+    assert decode_postings(encode_postings({})) == {}
+
+
+def test_facets_are_written_as_runs():
+    values = [0] * 40 + [1] + [2, 2] + [0] * 1500 + [3, 1, 3]
+    code = encode_runs(values)
+    assert decode_runs(code) == values and len(code) < 16
+
+
 def test_fnv1a_matches_the_client_on_astral_characters():
     assert fnv1a("𠀀村") == 890357962  # computed by search.js's fnv1a (code points, Math.imul)
 
@@ -108,7 +124,8 @@ def test_index_is_byte_identical_and_incremental():
     assert cache.indexed == 1  # only the changed page was processed again
     assert again == render_search_index(changed, ["强村公司"], SearchCache())  # the same as a cold build
     assert again != first
-    assert sorted(first) == ["search/d/0.js", "search/d/1.js", "search/d/2.js", "search/meta.js", "search/p/0.js", "search/words.js"]
+    assert sorted(first) == ["search/d/0.js", "search/d/1.js", "search/d/2.js", "search/meta.js", "search/p/0.js", "search/s/0.js",
+                            "search/words.js"]
 
 
 # --- the client on a real site's index --------------------------------------------------------
@@ -167,6 +184,15 @@ def test_body_words_find_their_pages(docs):
     assert urls(results["PDF"]) == urls(results["pdf"])
     for query in queries:
         assert results[query]["results"], query
+
+
+def test_a_single_character_finds_the_pages_that_show_it(docs):
+    texts = _texts(docs)
+    results = run_client(docs, [{"q": q, "all": True} for q in ("饼", "堡", "5", "鼎")])
+    for result in results:
+        expected = sorted(url for url, text in texts.items() if result["q"] in text)
+        assert sorted(urls(result)) == expected, result["q"]
+    assert "briefings/sxxczx/2023/008/" in urls(results[0])
 
 
 def test_township_and_village_regions_are_found(docs):

@@ -5,11 +5,15 @@ load by <script> tags from file:// as well as over HTTP), each calling one funct
 the client's global `JBS`:
 
 - meta.js: the number of postings shards and, per document, its kind, year and 市 (the
-  chips count and narrow candidates before any page text is loaded);
-- p/<n>.js: postings shards. The terms of a page are its characters and each pair of
-  neighbouring characters within a phrase (search_text.terms_of); a term's postings are
-  the ids of the documents that hold it, with the best zone (title, heading/summary/lead,
-  body) it occurs in. A term is in shard fnv1a(its first character) % shards;
+  chips count and narrow candidates before any page text is loaded), each as runs of
+  equal values (documents of a kind, and issues of a year, are next to each other);
+- p/<n>.js and s/<n>.js: postings shards. The terms of a page are its characters and each
+  pair of neighbouring characters within a phrase (search_text.terms_of); a term's postings
+  are the ids of the documents that hold it, with the best zone (title, heading/summary/lead,
+  body) it occurs in. A pair is in p/<fnv1a(its first character) % shards>.js, so the pairs
+  that start with the last character typed can be loaded before the next one is typed; a
+  single character (needed only for a one-character query) is in s/<fnv1a(it) % singles>.js.
+  A list is written as gaps or, where shorter (a common term), as two bits per document;
 - d/<id>.js: one document: URL, title, kind, where it belongs, and its text by section.
   The client checks candidates against this text (exact phrase, never scattered
   characters), picks the sentence to show and links to the section;
@@ -26,14 +30,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from generator.site.search_text import BODY, HEAD, TITLE, normalize, page_text, terms_of
 
 KINDS = ("简报", "案例", "发展模式", "地区", "页面")
-FORMAT = 1  # the client checks it: files of another format are not mixed in
+FORMAT = 2  # the client checks it: files of another format are not mixed in
 SHARD_TARGET = 24_000  # bytes of postings per shard, about: a query loads one shard per term
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_."
+DENSE = "!"  # a postings list written as two bits per document (see encode_postings)
 
 
 @dataclass(frozen=True)
@@ -96,16 +102,26 @@ def render_search_index(pages: list[SearchPage], words: list[str], cache: Search
     files: dict[str, bytes] = {}
     for doc_id, page in enumerate(indexed):
         files[f"search/d/{doc_id}.js"] = f"JBS.d({doc_id},{page.document});\n".encode("utf-8")
-    shards = shard_count(sum(len(term) * 3 + len(code) + 6 for term, code in postings.encoded.items()))
-    grouped: list[list[str]] = [[] for _ in range(shards)]
-    for term in sorted(postings.encoded):
-        grouped[shard_of(term, shards)].append(term)
-    for number, terms in enumerate(grouped):
-        body = ",".join(f'"{term}":"{postings.encoded[term]}"' for term in terms)
-        files[f"search/p/{number}.js"] = f"JBS.p({number},{{{body}}});\n".encode("utf-8")
-    files["search/meta.js"] = _meta(pages, shards)
+    pairs = sorted(term for term in postings.encoded if len(term) > 1)
+    singles = sorted(term for term in postings.encoded if len(term) == 1)
+    shards = _write_shards(files, "p", pairs, postings.encoded, lambda term, count: shard_of(term, count))
+    single_shards = _write_shards(files, "s", singles, postings.encoded, lambda term, count: fnv1a(term) % count)
+    files["search/meta.js"] = _meta(pages, shards, single_shards)
     files["search/words.js"] = ("JBS.w(" + json.dumps(sorted(set(w for w in words if len(w) > 1)), ensure_ascii=False) + ");\n").encode("utf-8")
     return files
+
+
+def _write_shards(files: dict[str, bytes], folder: str, terms: list[str], encoded: dict[str, str],
+                  shard: Callable[[str, int], int]) -> int:
+    """Terms (sorted) with their postings into search/<folder>/<n>.js, each calling JBS.<folder>(n, {…}); the count."""
+    count = shard_count(sum(len(term) * 3 + len(encoded[term]) + 6 for term in terms))
+    grouped: list[list[str]] = [[] for _ in range(count)]
+    for term in terms:
+        grouped[shard(term, count)].append(term)
+    for number, members in enumerate(grouped):
+        body = ",".join(f'"{term}":"{encoded[term]}"' for term in members)
+        files[f"search/{folder}/{number}.js"] = f"JBS.{folder}({number},{{{body}}});\n".encode("utf-8")
+    return count
 
 
 def page_key(page: SearchPage) -> str:
@@ -185,19 +201,34 @@ def encode_number(value: int) -> str:
 
 
 def encode_postings(entry: dict[int, int]) -> str:
-    """Document ids ascending with their zones: each as (gap - 1) * 3 + zone."""
+    """Document ids ascending with their zones, whichever is shorter: each as (gap - 1) * 3 + zone
+    (base-32 digits, see encode_number), or DENSE and then, for documents 0, 1, 2 … up to the last
+    one in the list, three documents per character: zone + 1 in two bits each, 0 where absent."""
     out = []
     previous = -1
     for doc_id in sorted(entry):
         value = (doc_id - previous - 1) * 3 + entry[doc_id]
         out.append(_SMALL[value] if value < 1024 else encode_number(value))
         previous = doc_id
-    return "".join(out)
+    sparse = "".join(out)
+    if len(sparse) <= len(DENSE) + previous // 3 + 1:
+        return sparse
+    slots = [0] * (previous // 3 + 1)
+    for doc_id, zone in entry.items():
+        slots[doc_id // 3] |= (zone + 1) << (2 * (doc_id % 3))
+    return DENSE + "".join(ALPHABET[slot] for slot in slots)
 
 
 def decode_postings(code: str) -> dict[int, int]:
     """The inverse of encode_postings (tests, benchmarks)."""
     result: dict[int, int] = {}
+    if code.startswith(DENSE):
+        for index, ch in enumerate(code[1:]):
+            slot = ALPHABET.index(ch)
+            for k in range(3):
+                if slot >> (2 * k) & 3:
+                    result[index * 3 + k] = (slot >> (2 * k) & 3) - 1
+        return result
     previous, value, shift = -1, 0, 0
     for ch in code:
         digit = ALPHABET.index(ch)
@@ -235,17 +266,57 @@ def fnv1a(term: str) -> int:
     return value
 
 
-def _meta(pages: list[SearchPage], shards: int) -> bytes:
-    cities = sorted({page.city for page in pages if page.city})
-    city_ids = {city: n + 1 for n, city in enumerate(cities)}
+def _meta(pages: list[SearchPage], shards: int, singles: int) -> bytes:
+    """Per document id: kind (an index into KINDS), year (into years) and 市 (into cities, "" for none), as runs."""
+    cities = ["", *sorted({page.city for page in pages if page.city})]
+    years = sorted({page.year for page in pages})
     meta = {
         "format": FORMAT,
         "shards": shards,
+        "singles": singles,
         "kinds": list(KINDS),
+        "years": years,
         "cities": cities,
-        "kind": "".join(str(KINDS.index(page.kind)) for page in pages),
-        "year": [page.year for page in pages],
-        "city": [city_ids.get(page.city, 0) for page in pages],
+        "kind": encode_runs([KINDS.index(page.kind) for page in pages]),
+        "year": encode_runs([years.index(page.year) for page in pages]),
+        "city": encode_runs([cities.index(page.city) for page in pages]),
     }
     return ("JBS.m(" + json.dumps(meta, ensure_ascii=False, separators=(",", ":")) + ");\n").encode("utf-8")
+
+
+def encode_runs(values: list[int]) -> str:
+    """A list of small numbers as runs: a lone value v as the number 2v, a run of n ≥ 2 as 2v + 1 and then n - 2."""
+    out = []
+    start = 0
+    while start < len(values):
+        end = start
+        while end < len(values) and values[end] == values[start]:
+            end += 1
+        value, run = values[start], end - start
+        out.append(encode_number(2 * value) if run == 1 else encode_number(2 * value + 1) + encode_number(run - 2))
+        start = end
+    return "".join(out)
+
+
+def decode_runs(code: str) -> list[int]:
+    """The inverse of encode_runs (tests)."""
+    numbers, value, shift = [], 0, 0
+    for ch in code:
+        digit = ALPHABET.index(ch)
+        value |= (digit & 31) << shift
+        if digit >= 32:
+            shift += 5
+            continue
+        numbers.append(value)
+        value, shift = 0, 0
+    out: list[int] = []
+    at = 0
+    while at < len(numbers):
+        if numbers[at] % 2:
+            out.extend([numbers[at] // 2] * (numbers[at + 1] + 2))
+            at += 2
+        else:
+            out.append(numbers[at] // 2)
+            at += 1
+    return out
 

@@ -14,7 +14,7 @@
 (function () {
   "use strict";
 
-  var FORMAT = 1;
+  var FORMAT = 2;
   var FIRST_BATCH = 3;  // document files loaded at once while checking candidates: few first (a first result
   var BATCH = 8;        // sooner), then more at a time
   var KIND_ORDER = ["简报", "案例", "发展模式", "地区", "页面"];
@@ -25,12 +25,13 @@
   var root = script ? script.src.replace(/assets\/javascripts\/search\.js(?:[?#].*)?$/, "") : "";
 
   // --- loading: each index file is a script that calls JBS.<x>(…) ---------------------
-  var state = { meta: null, shards: {}, docs: {}, words: null, postings: {}, loading: {} };
+  var state = { meta: null, shards: {}, singles: {}, docs: {}, words: null, postings: {}, loading: {} };
 
   var JBS = window.JBS = {
     root: function (value) { if (value !== undefined) root = value; return root; },
     m: function (meta) { state.meta = meta; },
     p: function (number, terms) { state.shards[number] = terms; },
+    s: function (number, terms) { state.singles[number] = terms; },
     d: function (id, doc) { state.docs[id] = doc; },
     w: function (words) { state.words = words.map(normalize); },
     load: function (path) {  // replaced by the tests' loader outside a browser
@@ -59,10 +60,12 @@
   function loadMeta() {
     return once("meta.js", function () { return state.meta; }).then(function () {
       if (state.meta.format !== FORMAT) throw new Error("搜索索引的格式与页面脚本不一致，请重新构建站点");
+      if (!state.meta.of) state.meta.of = { kind: runs(state.meta.kind), year: runs(state.meta.year), city: runs(state.meta.city) };
     });
   }
   function loadWords() { return once("words.js", function () { return state.words; }); }
   function loadShard(n) { return once("p/" + n + ".js", function () { return state.shards[n]; }); }
+  function loadSingles(n) { return once("s/" + n + ".js", function () { return state.singles[n]; }); }
   function loadDoc(id) { return once("d/" + id + ".js", function () { return state.docs[id]; }); }
 
   // --- normalisation: the same as generator/search_text.py ---------------------------
@@ -122,27 +125,54 @@
   }
 
   function shardOf(term) { return fnv1a(Array.from(term)[0]) % state.meta.shards; }  // as search_index.shard_of
+  function singlesOf(ch) { return fnv1a(ch) % state.meta.singles; }
+  function isSingle(gram) { return Array.from(gram).length === 1; }
+  function loadGram(gram) { return isSingle(gram) ? loadSingles(singlesOf(gram)) : loadShard(shardOf(gram)); }
 
   // --- postings ------------------------------------------------------------------------
   var ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_.";
   var DIGIT = {};
   for (var a = 0; a < ALPHABET.length; a++) DIGIT[ALPHABET[a]] = a;
 
+  function numbers(code) {  // base-32 digits, lowest first; all but the last of a number from the upper half
+    var out = [], value = 0, shift = 0;
+    for (var i = 0; i < code.length; i++) {
+      var digit = DIGIT[code[i]];
+      if (digit >= 32) { value += (digit - 32) * Math.pow(2, shift); shift += 5; continue; }
+      out.push(value + digit * Math.pow(2, shift));
+      value = 0; shift = 0;
+    }
+    return out;
+  }
+  function runs(code) {  // search_index.encode_runs: a value per document id
+    var list = numbers(code), out = [];
+    for (var i = 0; i < list.length; i++) {
+      var value = Math.floor(list[i] / 2), count = list[i] % 2 ? list[++i] + 2 : 1;
+      for (var k = 0; k < count; k++) out.push(value);
+    }
+    return out;
+  }
+
   function postings(gram) {  // Map id → best zone, or null when no page has the term
     if (gram in state.postings) return state.postings[gram];
-    var code = state.shards[shardOf(gram)][gram];
+    var code = isSingle(gram) ? state.singles[singlesOf(gram)][gram] : state.shards[shardOf(gram)][gram];
     var result = null;
-    if (code) {
+    if (code && code[0] === "!") {  // two bits per document: zone + 1, 0 where absent
       result = new Map();
-      var previous = -1, value = 0, shift = 0;
-      for (var i = 0; i < code.length; i++) {
-        var digit = DIGIT[code[i]];
-        if (digit >= 32) { value += (digit - 32) * Math.pow(2, shift); shift += 5; continue; }
-        value += digit * Math.pow(2, shift);
+      for (var j = 1; j < code.length; j++) {
+        var slot = DIGIT[code[j]];
+        for (var b = 0; b < 3; b++) {
+          var z = (slot >> (2 * b)) & 3;
+          if (z) result.set((j - 1) * 3 + b, z - 1);
+        }
+      }
+    } else if (code) {  // (gap - 1) * 3 + zone per document
+      result = new Map();
+      var previous = -1;
+      numbers(code).forEach(function (value) {
         previous += Math.floor(value / 3) + 1;
         result.set(previous, value % 3);
-        value = 0; shift = 0;
-      }
+      });
     }
     state.postings[gram] = result;
     return result;
@@ -174,11 +204,7 @@
 
   function facets(id) {
     var meta = state.meta;
-    return {
-      kind: meta.kinds[+meta.kind[id]],
-      year: meta.year[id] || 0,
-      city: meta.city[id] ? meta.cities[meta.city[id] - 1] : "",
-    };
+    return { kind: meta.kinds[meta.of.kind[id]], year: meta.years[meta.of.year[id]] || 0, city: meta.cities[meta.of.city[id]] };
   }
   function passes(id, filters) {
     var f = facets(id);
@@ -261,14 +287,12 @@
     var self = this;
     if (!self.terms.length) return Promise.resolve(self);
     return Promise.all([loadMeta(), loadWords()]).then(function () {
-      var shards = {};
-      self.terms.forEach(function (term) {
-        grams(term).forEach(function (gram) { shards[shardOf(gram)] = true; });
-      });
+      var needed = [];
+      self.terms.forEach(function (term) { needed = needed.concat(grams(term)); });
       // the pairs that start with the last character: ready when the next one is typed
       var last = Array.from(self.terms[self.terms.length - 1]).pop();
       loadShard(shardOf(last)).catch(function () {});
-      return Promise.all(Object.keys(shards).map(function (n) { return loadShard(+n); }));
+      return Promise.all(needed.map(loadGram));
     }).then(function () {
       var found = candidates(self.terms);
       var ids = Array.from(found.keys());
