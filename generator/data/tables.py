@@ -48,9 +48,12 @@ if TYPE_CHECKING:
 
 def strip_cells(cells: pd.DataFrame) -> pd.DataFrame:
     """Cells without surrounding whitespace (full-width spaces included)."""
-    # scale: str.strip per cell in one comprehension per column is several times faster than .str.strip()
-    return pd.DataFrame({name: [text.strip() for text in column.tolist()] for name, column in cells.items()},
-                        index=cells.index, columns=cells.columns, dtype=str)
+    # scale: str.strip per cell, mapped over each column, is several times faster than .str.strip()
+    texts = {name: column.tolist() for name, column in cells.items()}
+    stripped = {name: list(map(str.strip, values)) for name, values in texts.items()}
+    if all(dtype == pd.StringDtype(na_value=np.nan) for dtype in cells.dtypes) and stripped == texts:  # what dtype=str makes
+        return cells  # nothing to strip (an XLSX or a clean CSV file): no second frame
+    return pd.DataFrame(stripped, index=cells.index, columns=cells.columns, dtype=str)
 
 
 def read_table_cells(cells: pd.DataFrame, lines: np.ndarray, label: str, prefix: str,
