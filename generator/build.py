@@ -120,7 +120,9 @@ def render_site(settings: Settings, checked: Checked, cache: BuildCache, timings
     files.update(read_assets(settings.templates_dir))
     # The search index: jianbao's own, from each page's text as the reader sees it (search.py).
     with _timed(timings if timings is not None else {}, "search"):
-        files.update(render_search(checked.site, pages, search_dictionary(context.env), offline=settings.offline, cache=cache.search))
+        store = settings.cache_dir / "search" / f"{'offline' if settings.offline else 'served'}.json"
+        files.update(render_search(checked.site, pages, search_dictionary(context.env), offline=settings.offline, cache=cache.search,
+                                   store=store, pending=context.pending))
     return Rendered(files, context)
 
 

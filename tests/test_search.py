@@ -21,7 +21,7 @@ import generator.output.mkdocs_run as mkdocs_run
 from generator.build import build
 from generator.config import Settings
 from generator.output.search_index import (DENSE, SearchCache, SearchPage, decode_postings, decode_runs, encode_postings, encode_runs, fnv1a,
-                                    render_search_index)
+                                    render_search_index, stored_index)
 from generator.site.search_text import BODY, HEAD, TITLE, normalize, page_text, phrases, terms_of
 
 NODE = shutil.which("node")
@@ -126,6 +126,22 @@ def test_index_is_byte_identical_and_incremental():
     assert again != first
     assert sorted(first) == ["search/d/0.js", "search/d/1.js", "search/d/2.js", "search/meta.js", "search/p/0.js", "search/s/0.js",
                             "search/words.js"]
+
+
+def test_a_stored_index_is_read_back_only_for_the_same_inputs(tmp_path):
+    pages, store = _pages("强村公司带动消薄", "清化收工作方案"), tmp_path / "search.json"
+    pending: dict = {}
+    first = stored_index(pages, ["强村公司"], SearchCache(), store, pending)
+    assert first == render_search_index(pages, ["强村公司"]) and list(pending) == [store]
+    store.write_text(pending.pop(store), encoding="utf-8")  # phase two writes it
+    cache = SearchCache()
+    assert stored_index(pages, ["强村公司"], cache, store, pending) == first and cache.indexed == 0 and not pending
+    changed = pages[:1] + _pages("", "清化收工作方案，后沟村")[1:]
+    for other, words in ((changed, ["强村公司"]), (pages, ["强村公司", "飞地"]), (pages[::-1], ["强村公司"])):
+        assert stored_index(other, words, SearchCache(), store, pending) == render_search_index(other, words)
+        assert pending.pop(store)  # a miss: indexed again, and stored again after the build
+    store.write_text('{"key": ', encoding="utf-8")  # damaged: a miss, never an error
+    assert stored_index(pages, ["强村公司"], SearchCache(), store, pending) == first
 
 
 # --- the client on a real site's index --------------------------------------------------------

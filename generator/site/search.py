@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.output.search_index import SearchCache, SearchPage, render_search_index
+from generator.output.search_index import SearchCache, SearchPage, render_search_index, stored_index
 from generator.site.structure import Site
 
 SEARCH_PAGE = "search/index.md"
@@ -83,6 +83,13 @@ def dictionary(site: Site, userdict: Path | None) -> list[str]:
     return sorted(set(words))
 
 
-def render_search(site: Site, pages: dict[str, str], userdict: Path | None, *, offline: bool, cache: SearchCache | None = None) -> dict[str, bytes]:
-    """The search index files for the rendered pages (the write stage puts them into the docs folder)."""
-    return render_search_index(search_pages(site, pages, offline=offline), dictionary(site, userdict), cache)
+def render_search(site: Site, pages: dict[str, str], userdict: Path | None, *, offline: bool, cache: SearchCache | None = None,
+                  store: Path | None = None, pending: dict[Path, str | bytes] | None = None) -> dict[str, bytes]:
+    """The search index files for the rendered pages (the write stage puts them into the docs folder).
+
+    store: the JSON file of the last index (search_index.stored_index), new contents into pending.
+    """
+    found, words = search_pages(site, pages, offline=offline), dictionary(site, userdict)
+    if store is None or pending is None:
+        return render_search_index(found, words, cache)
+    return stored_index(found, words, cache, store, pending)
