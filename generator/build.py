@@ -12,6 +12,7 @@ created by the command and passed down; nothing is kept in module state.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -26,7 +27,7 @@ from generator.content.load import Project, load_project
 from generator.data.load import Data, load_data
 from generator.errors import ContentError, FileSystemError, Level, Report
 from generator.data.figures import Figures, check_charts, check_figures, check_highlights
-from generator.output.files import build_lock, recover_site, remove_path, remove_quietly, replace_dir, write_tree
+from generator.output.files import build_lock, recover_site, remove_path, remove_quietly, replace_dir, store_value, stored_value, write_tree
 from generator.output.mkdocs_config import check_mkdocs_yml, read_assets, site_extra
 from generator.data.provenance import check_coverage
 from generator.site.structure import Site, compute_site
@@ -116,7 +117,7 @@ def render_site(settings: Settings, checked: Checked, cache: BuildCache, timings
     if charts.used_anywhere:
         files[VEGA_BUNDLE] = cached_vega_bundle(settings.cache_dir, context.pending).encode("utf-8")
     if not checked.site.data.indicators.empty:
-        files["data/indicators.csv"] = _indicators_csv(checked.site.data, cache)
+        files["data/indicators.csv"] = _indicators_csv(checked.site.data, cache, settings.cache_dir / "indicators.json", context.pending)
     files.update(read_assets(settings.templates_dir))
     # The search index: jianbao's own, from each page's text as the reader sees it (search.py).
     with _timed(timings if timings is not None else {}, "search"):
@@ -198,12 +199,23 @@ def _run_mkdocs(settings: Settings, checked: Checked, site_dir: Path, timings: d
         checked.report.warning("mkdocs.yml", 1, 1, f"MkDocs：{message}")
 
 
-def _indicators_csv(data: Data, cache: BuildCache) -> str:
+def _indicators_csv(data: Data, cache: BuildCache, store: Path, pending: dict[Path, str | bytes]) -> str:
+    """data/indicators.csv of the site; kept in memory (`jianbao serve`) and in store (every build) by data/ and code."""
     from generator.data.indicators import indicators_csv
+    from generator.site.pagecache import generator_code
 
     if not data.digest:
         return indicators_csv(data.indicators)
-    return cache.indicators_csv.get_or_make(data.digest, lambda: indicators_csv(data.indicators))
+
+    def make() -> str:
+        key = hashlib.sha256(f"indicators.csv\0{data.digest}\0{generator_code()}".encode("utf-8")).hexdigest()
+        text = stored_value(store, key)
+        if not isinstance(text, str):
+            text = indicators_csv(data.indicators)
+            store_value(pending, store, key, text)
+        return text
+
+    return cache.indicators_csv.get_or_make(data.digest, make)
 
 
 @contextmanager

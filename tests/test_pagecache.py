@@ -141,3 +141,35 @@ def test_unchanged_pages_are_taken_from_the_previous_build(tmp_path):
     assert context.page_cache.hits > 0
     assert charts.used_anywhere  # region pages taken from the previous build still need the chart scripts
     assert re.search(r"2023年4月1日印发", pages["briefings/sxxczx/2023/007/index.md"])
+
+
+def test_search_index_and_indicators_csv_are_read_back_only_for_the_same_inputs(tmp_path):
+    """The JSON stores under build/cache (search/, indicators.json): a warm build reads them, a change of data/ does not."""
+    from generator.build import render_site
+
+    project = copy_sample(tmp_path / "project")
+    settings = Settings.create(project, pdf=False)
+    stores = (settings.cache_dir / "indicators.json", settings.cache_dir / "search" / "served.json")
+
+    def render() -> tuple[dict, set]:
+        cache = BuildCache()  # a new process: nothing in memory
+        rendered = render_site(settings, check(settings, cache=cache), cache)
+        kept = {path for path in rendered.render.pending if path in stores}
+        rendered.render.save_caches(rendered.files)  # what phase two does after a successful build
+        return rendered.files, kept
+
+    first, kept = render()
+    assert stores[0] in kept  # (the search index of the same pages may be in the cache of another test already)
+    again, kept = render()
+    assert again == first and not kept  # read back, the same bytes
+    edit(project / "data/villages/jinzhong-sample.csv", ",200.31,", ",210.31,")
+    changed, kept = render()
+    assert kept == set(stores)  # the region pages' figures changed, so did their text in the index
+    assert changed["data/indicators.csv"] != first["data/indicators.csv"]
+    cold = copy_sample(tmp_path / "cold")
+    edit(cold / "data/villages/jinzhong-sample.csv", ",200.31,", ",210.31,")
+    cold_settings = Settings.create(cold, pdf=False)
+    cold_cache = BuildCache()
+    fresh = render_site(cold_settings, check(cold_settings, cache=cold_cache), cold_cache).files
+    assert {name: data for name, data in changed.items() if name.startswith(("search/", "data/"))} == \
+        {name: data for name, data in fresh.items() if name.startswith(("search/", "data/"))}

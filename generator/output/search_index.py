@@ -38,6 +38,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.output.files import store_value, stored_value
 from generator.site.search_text import BODY, HEAD, TITLE, normalize, page_text, terms_of
 
 KINDS = ("简报", "案例", "发展模式", "地区", "页面")
@@ -144,15 +145,11 @@ def stored_index(pages: list[SearchPage], words: list[str], cache: SearchCache |
         digest.update(page_key(page).encode("ascii") + b"\n")
     digest.update(json.dumps(words, ensure_ascii=False).encode("utf-8"))
     key = digest.hexdigest()
-    try:
-        stored = json.loads(store.read_text(encoding="utf-8"))
-        if stored["key"] == key:
-            return {name: text.encode("utf-8") for name, text in stored["files"].items()}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        pass
+    stored = stored_value(store, key)
+    if isinstance(stored, dict):
+        return {name: text.encode("utf-8") for name, text in stored.items()}
     files = render_search_index(pages, words, cache)
-    pending[store] = json.dumps({"key": key, "files": {name: data.decode("utf-8") for name, data in files.items()}},
-                                ensure_ascii=False, separators=(",", ":"))
+    store_value(pending, store, key, {name: data.decode("utf-8") for name, data in files.items()})
     return files
 
 
