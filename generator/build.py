@@ -27,7 +27,8 @@ from generator.content.load import Project, load_project
 from generator.data.load import Data, load_data
 from generator.errors import ContentError, FileSystemError, Level, Report
 from generator.data.figures import Figures, check_charts, check_figures, check_highlights
-from generator.output.files import build_lock, recover_site, remove_path, remove_quietly, replace_dir, store_value, stored_value, write_tree
+from generator.output.files import build_lock, recover_site, remove_path, remove_quietly, replace_dir, write_tree
+from generator.output.stores import store_value, stored_value
 from generator.output.mkdocs_config import check_mkdocs_yml, read_assets, site_extra
 from generator.data.provenance import check_coverage
 from generator.site.structure import Site, compute_site

@@ -8,14 +8,12 @@ from __future__ import annotations
 import ctypes
 import errno
 import hashlib
-import json
 import os
 import shutil
 import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 from generator.buildcache import WriteRecord, WrittenFile
 from generator.errors import JianbaoError, UsageError
@@ -119,20 +117,6 @@ def write_cache_file(path: Path, data: bytes | str) -> bool:
     except OSError:
         return False
     return True
-
-
-def stored_value(path: Path, key: str) -> Any:
-    """The value a build kept in a JSON cache file under key (store_value), or None: missing, damaged or of other inputs."""
-    try:
-        stored = json.loads(path.read_text(encoding="utf-8"))
-        return stored["value"] if stored["key"] == key else None
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-
-
-def store_value(pending: dict[Path, str | bytes], path: Path, key: str, value: Any) -> None:
-    """Keep a plain value (JSON) for the next build: into pending, which phase two writes after a successful build."""
-    pending[path] = json.dumps({"key": key, "value": value}, ensure_ascii=False, separators=(",", ":"))
 
 
 def replace_dir(new: Path, target: Path) -> None:

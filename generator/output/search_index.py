@@ -38,7 +38,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.output.files import store_value, stored_value
+from generator.output.stores import store_value, stored_value
 from generator.site.search_text import BODY, HEAD, TITLE, normalize, page_text, terms_of
 
 KINDS = ("简报", "案例", "发展模式", "地区", "页面")

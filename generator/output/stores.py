@@ -1,0 +1,26 @@
+"""Plain values kept between builds in JSON files under build/cache, each under a key of its inputs.
+
+A store holds one value (the last build's), so it never grows; a value is read back only when
+its key is the key of this build's inputs. Nothing is written here: a new value goes into the
+pending files of the render context, which phase two writes after a successful build.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+
+def stored_value(path: Path, key: str) -> Any:
+    """The value a build kept in a JSON cache file under key (store_value), or None: missing, damaged or of other inputs."""
+    try:
+        stored = json.loads(path.read_text(encoding="utf-8"))
+        return stored["value"] if stored["key"] == key else None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def store_value(pending: dict[Path, str | bytes], path: Path, key: str, value: Any) -> None:
+    """Keep a plain value (JSON) for the next build: into pending, which phase two writes after a successful build."""
+    pending[path] = json.dumps({"key": key, "value": value}, ensure_ascii=False, separators=(",", ":"))
