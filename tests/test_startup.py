@@ -80,3 +80,15 @@ def test_a_warm_check_parses_no_yaml_file_again(sample, tmp_path):
     assert again.project.cache.parsed == 0
     assert again.mkdocs == first.mkdocs and again.site.data.config == first.site.data.config
     assert [str(p) for p in again.report.problems] == [str(p) for p in first.report.problems]
+
+
+def test_the_console_script_exits_with_the_command_s_code_and_output(tmp_path):
+    """`jianbao` is cli.run: main, then gc.freeze() on the way out; the code and the messages are main's."""
+    import subprocess
+    import sys
+
+    code = "import sys; sys.argv[0] = 'jianbao'; from generator.commands.cli import run; run()"
+    done = subprocess.run([sys.executable, "-c", code, "check", "--project", str(tmp_path / "none")], capture_output=True, text=True, timeout=60)
+    direct = subprocess.run([sys.executable, "-c", code.replace("run; run()", "main; main()"), "check", "--project", str(tmp_path / "none")],
+                            capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout, done.stderr) == (direct.returncode, direct.stdout, direct.stderr) and done.returncode != 0
