@@ -160,10 +160,10 @@ class Data:
         if self.villages.empty:
             return {}
         index: dict[str, np.ndarray] = {}
-        path = pd.Series("", index=self.villages.index, dtype=object)
-        for level, column in enumerate(REGION_COLUMNS):
-            path = self.villages[column].astype(str) if level == 0 else path + "/" + self.villages[column].astype(str)
-            index.update({str(k): v for k, v in path.groupby(path, sort=False).indices.items()})
+        for level in range(len(REGION_COLUMNS)):
+            # scale: grouped by the columns themselves (no path strings built for every row)
+            groups = self.villages.groupby(list(REGION_COLUMNS[: level + 1]), sort=False, dropna=False).indices
+            index.update({"/".join(map(str, key if isinstance(key, tuple) else (key,))): v for key, v in groups.items()})
         return index
 
     def _village_meta(self, region: str) -> tuple[bool, tuple[str, ...]]:
