@@ -93,6 +93,12 @@ class Data:
         positions = self._village_index.get(region)
         return self.villages.iloc[positions] if positions is not None else self.villages.iloc[:0]
 
+    def village_values(self, region: str, column: str) -> np.ndarray:
+        """One column of village_rows(region), without taking the other columns (check_coverage asks per region)."""
+        values = self.villages[column].to_numpy()
+        positions = self._village_index.get(region)
+        return values[positions] if positions is not None else values[:0]
+
     def indicator_rows(self, region: str) -> pd.DataFrame:
         positions = self._indicator_index.get(region)
         return self.indicators.iloc[positions] if positions is not None else self.indicators.iloc[:0]

@@ -188,7 +188,7 @@ def coverage_origins(data: Data) -> dict[str, list[YearCoverage]]:
 def check_coverage(data: Data, report: Report) -> None:
     """A 提示 for every region whose coverage changes between years (the region page explains it)."""
     for region, years in coverage_origins(data).items():
-        files = data.village_rows(region)["file"]
-        path = str(sorted(files.unique())[0]) if len(files) else "data/villages"
+        files = data.village_values(region, "file")
+        path = str(min(files)) if len(files) else "data/villages"
         report.note(path, 1, 1, f"{region} 有数据的范围逐年不同（{coverage_text(region, years)}），各年的个数和占比因此不完全可比（地区页上已注明）")
 
