@@ -56,6 +56,12 @@ def strip_cells(cells: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(stripped, index=cells.index, columns=cells.columns, dtype=str)
 
 
+def filled_rows(cells: pd.DataFrame) -> np.ndarray:
+    """Whether each row has a cell that is not empty."""
+    # scale: one comparison over the cells as objects; a frame's != "" compares column by column, a third of the speed
+    return (cells.to_numpy(dtype=object) != "").any(axis=1)
+
+
 def read_table_cells(cells: pd.DataFrame, lines: np.ndarray, label: str, prefix: str,
                      default_province: str, report: Report) -> pd.DataFrame | None:
     """Header, checks and parsed rows of one sheet or CSV file; problems go to report."""
@@ -63,7 +69,7 @@ def read_table_cells(cells: pd.DataFrame, lines: np.ndarray, label: str, prefix:
         report.warning(label, 1, 0, prefix + "文件为空，没有表头和数据")
         return None
     cells = strip_cells(cells)
-    filled = (cells != "").any(axis=1).to_numpy()
+    filled = filled_rows(cells)
     candidates = np.flatnonzero(filled)
     if len(candidates) == 0:
         report.warning(label, 1, 0, prefix + "文件为空，没有表头和数据")
@@ -136,7 +142,7 @@ def read_xlsx_table(path: Path, label: str, default_province: str, report: Repor
         return []
     tables = []
     for name, cells, lines in sheets:
-        filled = np.flatnonzero(((cells != "").any(axis=1)).to_numpy()) if cells.shape[1] else np.zeros(0, int)
+        filled = np.flatnonzero(filled_rows(cells)) if cells.shape[1] else np.zeros(0, int)
         tables.append((name, cells, lines, len(filled) > 0 and find_header_row(cells, filled) is not None))
     chosen = [t for t in tables if t[3]] or tables[:1]
     frames = []
@@ -145,7 +151,7 @@ def read_xlsx_table(path: Path, label: str, default_province: str, report: Repor
             parsed = read_table_cells(cells, lines, label, f"工作表“{name}”：", default_province, report)
             if parsed is not None:
                 frames.append(parsed)
-        elif (cells != "").any(axis=None):
+        elif filled_rows(cells).any():
             report.note(label, 1, 0, f"工作表“{name}”不是村级数据表，未读取")
     return frames
 
