@@ -123,7 +123,7 @@ def render_site(settings: Settings, checked: Checked, cache: BuildCache, timings
     # The search index: jianbao's own, from each page's text as the reader sees it (search.py).
     with _timed(timings if timings is not None else {}, "search"):
         store = settings.cache_dir / "search" / f"{'offline' if settings.offline else 'served'}.json"
-        files.update(render_search(checked.site, pages, search_dictionary(context.env), offline=settings.offline, cache=cache.search,
+        files.update(render_search(checked.site, pages, search_dictionary(context.env), offline=settings.offline, cache=cache.search_cache(),
                                    store=store, pending=context.pending))
     return Rendered(files, context)
 

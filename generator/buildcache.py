@@ -102,10 +102,13 @@ class BuildCache:
     model_digests: Memo[int, tuple[Any, str]] = field(default_factory=lambda: Memo(50_000))  # model → JSON digest
     written: WriteRecord = field(default_factory=WriteRecord)
     pages_before: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)  # last successful build's pages
-    search: SearchCache = field(default_factory=lambda: _search_cache())  # the search index's per-page work, by content hash
+    search: SearchCache | None = None  # the search index's per-page work, by content hash (search_cache())
 
+    def search_cache(self) -> SearchCache:
+        """The search index's per-page work, made by the first build that indexes (`jianbao check` never loads that code)."""
+        if self.search is None:
+            from generator.output.search_index import SearchCache
 
-def _search_cache() -> SearchCache:
-    from generator.output.search_index import SearchCache
+            self.search = SearchCache()
+        return self.search
 
-    return SearchCache()

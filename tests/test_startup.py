@@ -43,6 +43,11 @@ def test_command_loads_no_chart_engine_weasyprint_or_docx(args):
     assert loaded(*args) == []
 
 
+def test_check_loads_no_markdown_or_search_index():
+    """`jianbao check` renders nothing: Markdown and the search index code are for a build."""
+    assert loaded("check", "--project", str(REPO), names=["markdown", "generator.output.search_index"]) == []
+
+
 def test_xlsx_check_loads_no_chart_engine_weasyprint_or_docx(tmp_path):
     import openpyxl
 

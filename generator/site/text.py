@@ -12,7 +12,6 @@ import json
 import re
 from typing import Callable
 
-import markdown as md
 import nh3
 from markupsafe import Markup, escape
 
@@ -82,6 +81,8 @@ def protect_stars(text: str) -> str:
 
 def render_markdown(text: str, *, inline: bool = False) -> Markup:
     """Content Markdown → sanitized HTML (a paragraph per block, or inline)."""
+    import markdown as md  # scale: only when a fragment is rendered (not in `jianbao check`, nor for cached ones)
+
     source = protect_stars(text).replace("<", "&lt;")
     html = md.markdown(source, extensions=["sane_lists", "tables"], output_format="html")
     if inline:
@@ -117,6 +118,8 @@ def render_page(text: str, link: Callable[[str], str] = str) -> str:
     parts: list[str] = []
     chunk: list[str] = []
     fenced = False
+
+    import markdown as md
 
     def flush() -> None:
         body = "\n".join(chunk).strip("\n")
