@@ -12,7 +12,6 @@ import concurrent.futures
 import datetime as dt
 import hashlib
 import html as htmlmod
-import multiprocessing
 import os
 import re
 import shutil
@@ -20,7 +19,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
@@ -33,6 +32,9 @@ from generator.errors import FileSystemError, JianbaoError, Report, UsageError
 from generator.site.pages import RenderContext, linker
 from generator.output.print_charts import render_print_charts
 from generator.site.structure import IssueView, Site
+
+if TYPE_CHECKING:
+    import multiprocessing.context
 
 WARNING_PATH = "content/briefings"
 STANDALONE_FORMAT = "2"  # bump when what render_standalone adds changes (print twins of charts, fonts)
@@ -266,8 +268,8 @@ def embed_all(htmls: list[str], fonts: FontSet | None) -> list[str]:
     if fonts is None or not fonts.files:
         return list(htmls)
     workers = min(len(htmls), os.cpu_count() or 1)
-    context = _fork_context()
-    if workers <= 1 or context is None:
+    context = _fork_context() if workers > 1 else None  # scale: one issue never loads multiprocessing
+    if context is None:
         return [embed_fonts(html, fonts) for html in htmls]
     with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
         return list(pool.map(embed_fonts, htmls, [fonts] * len(htmls), chunksize=max(1, len(htmls) // (4 * workers))))
@@ -291,8 +293,8 @@ def render_pdfs(jobs: list[PdfJob]) -> dict[Path, float]:
     if not jobs:
         return {}
     workers = min(len(jobs), os.cpu_count() or 1)
-    context = _fork_context()
-    if workers == 1 or context is None:
+    context = _fork_context() if workers > 1 else None
+    if context is None:
         return dict(_render_job(job) for job in jobs)
     with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
         return dict(pool.map(_render_job, jobs))
@@ -307,6 +309,8 @@ def _fork_context() -> multiprocessing.context.BaseContext | None:
     safe while no other thread can hold a lock (e.g. `jianbao serve`'s server
     threads): then the PDFs are rendered one after the other instead.
     """
+    import multiprocessing
+
     if "fork" not in multiprocessing.get_all_start_methods():
         return None
     tasks = Path("/proc/self/task")
