@@ -13,8 +13,8 @@ swing with the other load; the CPU seconds (user + system, of the process and it
 steadier measure of the work, so the build and MkDocs figures are printed both ways.
 
 Measured 2026-12-02 on the two-core shared machine (load about 0.5-0.8), the code before and after
-the fixed-cost work run one after the other (`--repeat 3`; MkDocs alone took 1.50 s against 1.27 s on a quiet day
-than on a quiet day, so compare within a row):
+the fixed-cost work run one after the other (`--repeat 3`; MkDocs alone took 1.50 s against 1.27 s
+on a quiet day, so compare within a row):
 
                                             before      after
     jianbao's own share of a warm build     1.12 s      1.04 s
