@@ -12,18 +12,18 @@ Each figure is the median of --repeat runs in fresh processes. On a shared machi
 swing with the other load; the CPU seconds (user + system, of the process and its children) are the
 steadier measure of the work, so the build and MkDocs figures are printed both ways.
 
-Measured 2026-12-02 on the two-core shared machine (load about 0.5-0.8), the code before and after
-the fixed-cost work run one after the other (`--repeat 3`; MkDocs alone took 1.50 s against 1.27 s
-on a quiet day, so compare within a row):
+Measured 2026-12-02 on the two-core shared machine (load about 0.9), main and this code run one
+after the other (`--repeat 3`; MkDocs alone took about 1.5 s against 1.27 s on a quiet day, so
+compare within a row):
 
                                             before      after
-    jianbao's own share of a warm build     1.12 s      1.04 s
-      × the MkDocs run it feeds             0.85        0.73      (target ≤ 0.5: not reached)
-      × MkDocs alone                        0.75        0.69
-      CPU × the MkDocs run                  0.92        0.80
-      stages: search / render               0.05/0.19   0.01/0.14 (search index, indicators.csv read back)
-    jianbao check (sample)                  0.80 s      0.74 s
-    jianbao check, 40,000-row XLSX          1.98 s      1.66 s    (before was 1.66 s on a quiet day: about 1.4 s)
+    jianbao's own share of a warm build     1.11 s      1.00 s
+      × the MkDocs run it feeds             0.88        0.77      (target ≤ 0.5: not reached)
+      × MkDocs alone                        0.72        0.69
+      CPU × the MkDocs run                  0.96        0.85
+      stages: search / render               0.05/0.19   0.01/0.13 (search index, indicators.csv read back)
+    jianbao check (sample)                  0.81 s      0.76 s
+    jianbao check, 40,000-row XLSX          1.82 s      1.61 s    (before was 1.66 s on a quiet day: about 1.45 s)
 
 What is left of the share: imports (pandas/numpy about 0.25 s, pydantic models, Jinja, Markdown),
 the stages (reading data/ and computing the indicators about 0.1 s, compiling the 8 templates of
