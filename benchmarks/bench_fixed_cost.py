@@ -12,29 +12,33 @@ Each figure is the median of --repeat runs in fresh processes. On a shared machi
 swing with the other load; the CPU seconds (user + system, of the process and its children) are the
 steadier measure of the work, so the build and MkDocs figures are printed both ways.
 
-Measured 2026-12-02 on the two-core shared machine (load about 0.9), main and this code run one
-after the other (`--repeat 3`; MkDocs alone took about 1.5 s against 1.27 s on a quiet day, so
-compare within a row):
+Every command runs as the console script `jianbao` runs it (generator.commands.cli:run). The
+bytecode of generator/ is compiled first, as pip does for an installed package: this machine sets
+PYTHONDONTWRITEBYTECODE, and without compiled bytecode every process would compile generator/
+from source again (about 0.1 s a build), which no installed jianbao does.
 
-                                            before      after
-    jianbao's own share of a warm build     1.11 s      1.00 s
-      × the MkDocs run it feeds             0.88        0.77      (target ≤ 0.5: not reached)
-      × MkDocs alone                        0.72        0.69
-      CPU × the MkDocs run                  0.96        0.85
-      stages: search / render               0.05/0.19   0.01/0.13 (search index, indicators.csv read back)
-    jianbao check (sample)                  0.81 s      0.76 s
-    jianbao check, 40,000-row XLSX          1.82 s      1.61 s    (before was 1.66 s on a quiet day: about 1.45 s)
+Measured 2026-12-02 on the two-core machine (load about 0.7, nothing else running; `--repeat 5`):
 
-What is left of the share: imports (pandas/numpy about 0.25 s, pydantic models, Jinja, Markdown),
-the stages (reading data/ and computing the indicators about 0.1 s, compiling the 8 templates of
-the pages that are always rendered about 0.05 s, fc-match about 0.03 s), and the interpreter's
-final collection of every imported library's objects when the process ends (about 0.13 s; the
-console script skips it with gc.freeze(), this probe calls build() and does not).
+    warm jianbao build --no-pdf of the sample: 2.23 s in all; its MkDocs run 1.39 s; jianbao's own share 0.86 s = 0.62 × that MkDocs run
+    MkDocs alone on build/mkdocs.yml (own process): 1.61 s; jianbao's share = 0.53 × it
+      CPU seconds: jianbao's own share 0.93 s; its MkDocs run 1.39 s (0.67 ×); MkDocs alone 1.60 s (0.58 ×)
+      stages in the build: check 0.14 s, search 0.00 s, render 0.12 s, write 0.02 s, mkdocs 1.39 s, print 0.04 s
+    jianbao check: 0.63 s, CPU 0.73 s (exit 0); imports pandas
+    jianbao check with a 40,000-row XLSX village table: 1.40 s, CPU 1.50 s (exit 0), 28,489 rows/s
+
+The same code measured the old way (build() called in the probe process, bytecode compiled on the
+fly) gave a share of 0.77 ×, and the code before this round 0.88 ×; the XLSX check 1.61 s, before 1.82 s.
+
+What is left of the share (target ≤ 0.5 ×, not reached): imports (pandas/numpy about 0.2 s, pydantic
+models, Jinja, Markdown) and the stages (reading data/ and computing the indicators about 0.1 s,
+compiling the 8 templates of the pages that are always rendered about 0.05 s, fc-match about 0.03 s).
+A warm build that does not import pandas when data/ is unchanged would bring it to about 0.45 ×.
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import resource
@@ -48,17 +52,19 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 HEAVY = ("altair", "vl_convert", "weasyprint", "pandas", "mkdocs", "docx", "python_calamine")
+# A command as the console script `jianbao` runs it (generator.commands.cli:run, see pyproject.toml),
+# reporting at exit what it imported.
 PROBE = r"""
-import json, sys, time
+import atexit, json, sys, time
 start = time.perf_counter()
-from generator.commands.cli import main
-code = 0
-try:
-    main(sys.argv[2:], standalone_mode=False)
-except SystemExit as exc:
-    code = exc.code or 0
-heavy = sorted(name for name in json.loads(sys.argv[1]) if name in sys.modules)
-print("JIANBAO_PROBE " + json.dumps({"seconds": time.perf_counter() - start, "code": code, "imported": heavy}), file=sys.stderr)
+heavy_names = json.loads(sys.argv[1])
+def report():
+    heavy = sorted(name for name in heavy_names if name in sys.modules)
+    print("JIANBAO_PROBE " + json.dumps({"seconds": time.perf_counter() - start, "imported": heavy}), file=sys.stderr)
+atexit.register(report)
+sys.argv = ["jianbao", *sys.argv[2:]]
+from generator.commands.cli import run
+run()
 """
 
 
@@ -76,7 +82,7 @@ def run(args: list[str], env: dict[str, str] | None = None) -> dict:
     probe = next((line for line in result.stderr.splitlines() if line.startswith("JIANBAO_PROBE ")), None)
     if probe is None:
         raise SystemExit(f"{' '.join(args)} failed:\n{result.stderr[-3000:]}")
-    return {"wall": wall, "cpu": cpu, **json.loads(probe.removeprefix("JIANBAO_PROBE "))}
+    return {"wall": wall, "cpu": cpu, "code": result.returncode, **json.loads(probe.removeprefix("JIANBAO_PROBE "))}
 
 
 def median(values: list[float]) -> float:
@@ -91,14 +97,20 @@ def copy_sample(dest: Path) -> Path:
 
 
 def build_in_process(project: Path) -> dict[str, float]:
-    """A warm `jianbao build --no-pdf` in a fresh process, with the build's own stage timings and CPU seconds."""
-    code = ("import json, sys, time\nstart = time.perf_counter()\nfrom generator.build import build\nfrom generator.config import Settings\n"
+    """A warm `jianbao build --no-pdf` in a fresh process, as the console script runs it, with the build's own
+    stage timings and the CPU seconds of its MkDocs run."""
+    code = ("import json, sys, time\nstart = time.perf_counter()\nimport generator.build\n"
             "import generator.output.mkdocs_run as mkdocs_run\nreal, spent = mkdocs_run.run_mkdocs, []\n"
             "def timed(*args, **kwargs):\n    cpu = time.process_time()\n    try:\n        return real(*args, **kwargs)\n"
             "    finally:\n        spent.append(time.process_time() - cpu)\n"
             "mkdocs_run.run_mkdocs = timed  # the MkDocs run's CPU seconds (its imports included), as the wall figure counts it\n"
-            f"result = build(Settings.create({str(project)!r}, pdf=False))\n"
-            "print('JIANBAO_TIMINGS ' + json.dumps({'total': time.perf_counter() - start, **result.timings, 'mkdocs_cpu': sum(spent)}), file=sys.stderr)")
+            "real_build = generator.build.build\n"
+            "def build(*args, **kwargs):\n    result = real_build(*args, **kwargs)\n"
+            "    print('JIANBAO_TIMINGS ' + json.dumps({'total': time.perf_counter() - start, **result.timings, 'mkdocs_cpu': sum(spent)}), file=sys.stderr)\n"
+            "    return result\n"
+            "generator.build.build = build  # the command imports it when it runs\n"
+            f"sys.argv = ['jianbao', 'build', '--project', {str(project)!r}, '--no-pdf']\n"
+            "from generator.commands.cli import run\nrun()")
     start, cpu = time.perf_counter(), children_cpu()
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
     wall, cpu = time.perf_counter() - start, children_cpu() - cpu
@@ -153,6 +165,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=40_000)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
+    compileall.compile_dir(REPO / "generator", quiet=1)  # as an installed package has it (see above)
     with tempfile.TemporaryDirectory() as folder:
         project = copy_sample(Path(folder) / "sample")
         run(["build", "--project", str(project), "--no-pdf"])  # cold: fills the caches
