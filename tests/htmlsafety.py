@@ -133,7 +133,7 @@ def data_script_findings(text: str) -> list[str]:
     return found
 
 
-SEARCH_FILE = re.compile(r"^JBS\.([dpmw])\((?:(\d+),)?(.*)\);\n$", re.S)
+SEARCH_FILE = re.compile(r"^JBS\.([dpmsw])\((?:(\d+),)?(.*)\);\n$", re.S)
 
 
 def search_index_findings(site: Path) -> list[str]:
