@@ -78,6 +78,8 @@ def test_hand_written_heading_gets_the_id_markdown_gives_it():
 
 def test_normalize_drops_spaces_keeps_boundaries_and_folds_width_and_case():
     assert normalize("Ｐ D F\u3000２０２２ 年\n村") == "pdf2022年\n村"
+    assert normalize("“土字号”特色产业，《乡村振兴法》") == "土字号特色产业,乡村振兴法"  # NFKC folds the full-width comma
+    assert normalize('the "PDF" file') == "thepdffile"
     assert phrases(normalize("强村 公司，飞地\n抱团_x")) == ["强村公司", "飞地", "抱团", "x"]
     assert terms_of("飞地，抱团") == {"飞", "地", "飞地", "抱", "团", "抱团"}
 
@@ -190,7 +192,8 @@ def urls(result: dict) -> list[str]:
 
 
 def test_body_words_find_their_pages(docs):
-    queries = ["清化收", "平遥牛肉", "古堡", "五学联动", "后沟村", "太谷饼", "强村公司", "消薄", "2022", "PDF", "pdf"]
+    queries = ["清化收", "平遥牛肉", "古堡", "五学联动", "后沟村", "太谷饼", "强村公司", "消薄", "2022", "PDF", "pdf",
+               "土字号特色产业", "“清化收”"]
     results = {r["q"]: r for r in run_client(docs, [{"q": q} for q in queries])}
     assert "briefings/sxxczx/2023/007/" in urls(results["清化收"])
     assert "cases/jinzhong-six-focus/" in urls(results["平遥牛肉"])
@@ -198,6 +201,9 @@ def test_body_words_find_their_pages(docs):
     assert urls(results["太谷饼"]) == ["briefings/sxxczx/2023/008/"]
     assert "briefings/sxxczx/2023/009/" in urls(results["PDF"])
     assert urls(results["PDF"]) == urls(results["pdf"])
+    # quotation marks are dropped like spaces: typed without them, “土字号”特色产业 is found
+    assert "cases/jinzhong-six-focus/" in urls(results["土字号特色产业"])
+    assert urls(results["“清化收”"]) == urls(results["清化收"])
     for query in queries:
         assert results[query]["results"], query
 

@@ -237,17 +237,22 @@ class _Collector:
 # --- normalisation and the index terms (the client does the same) -------------------
 
 
+# Quotation and title marks are dropped like spaces: a reader types 土字号特色产业 for “土字号”特色产业
+# (search.js drops the same characters).
+QUOTES = frozenset("“”‘’「」『』《》〈〉\"'")
+
+
 @functools.lru_cache(maxsize=65536)
 def normal_char(ch: str) -> str:
-    """One character as search compares it: NFKC, lower case, whitespace dropped; \\n kept (a boundary)."""
+    """One character as search compares it: NFKC, lower case, whitespace and QUOTES dropped; \\n kept (a boundary)."""
     if ch == "\n":
         return ch
-    return "".join(c for c in unicodedata.normalize("NFKC", ch).lower() if not c.isspace())
+    return "".join(c for c in unicodedata.normalize("NFKC", ch).lower() if not c.isspace() and c not in QUOTES)
 
 
 def normalize(text: str) -> str:
     if text.isascii():
-        return "".join(c for c in text.lower() if c == "\n" or not c.isspace())
+        return "".join(c for c in text.lower() if c == "\n" or not (c.isspace() or c in QUOTES))
     return "".join(map(normal_char, text))
 
 

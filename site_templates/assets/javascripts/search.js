@@ -19,7 +19,7 @@
   var BATCH = 8;        // sooner), then more at a time
   var KIND_ORDER = ["简报", "案例", "发展模式", "地区", "页面"];
   var WORD = /[\p{L}\p{N}]/u;
-  var SPACE = /\s/gu;
+  var DROPPED = /[\s“”‘’「」『』《》〈〉"']/gu;  // dropped, as search_text.normal_char drops whitespace and QUOTES
 
   var script = typeof document !== "undefined" ? document.currentScript : null;
   var root = script ? script.src.replace(/assets\/javascripts\/search\.js(?:[?#].*)?$/, "") : "";
@@ -74,7 +74,7 @@
     if (ch === "\n") return ch;
     var known = charCache.get(ch);
     if (known === undefined) {
-      known = ch.normalize("NFKC").toLowerCase().replace(SPACE, "");
+      known = ch.normalize("NFKC").toLowerCase().replace(DROPPED, "");
       charCache.set(ch, known);
     }
     return known;
@@ -84,18 +84,20 @@
     for (var ch of text) out += normalChar(ch);
     return out;
   }
-  // normalised text with, for each of its UTF-16 units, where it came from in the original
+  // normalised text with, for each of its UTF-16 units, where its character starts and ends in the original
   function mapped(text) {
-    var norm = "", from = [], index = 0;
+    var norm = "", from = [], to = [], index = 0;
     for (var ch of text) {
       var n = normalChar(ch);
-      for (var k = 0; k < n.length; k++) from.push(index);
+      for (var k = 0; k < n.length; k++) { from.push(index); to.push(index + ch.length); }
       norm += n;
       index += ch.length;
     }
     from.push(index);
-    return { text: norm, from: from, original: text };
+    return { text: norm, from: from, to: to, original: text };
   }
+  // where `length` normalised units from `at` are in the original: [start, end), without the dropped characters around them
+  function span(text, at, length) { return [text.from[at], text.to[at + length - 1]]; }
   function terms(query) {  // spaces separate terms (normalize drops them), as does any non-word character
     var out = [];
     query.split(/\s+/u).forEach(function (part) {
@@ -355,7 +357,7 @@
     var field = hit.field.zone === 0 ? pickBodyField(result) || hit.field : hit.field;
     var text = field.text, original = text.original;
     var at = field === hit.field ? hit.at : Math.max(0, text.text.indexOf(result.terms[0]));
-    var start = text.from[at], end = text.from[at + result.terms[0].length];
+    var bounds = span(text, at, result.terms[0].length), start = bounds[0], end = bounds[1];
     var left = start, right = end;
     while (left > 0 && STOPS.indexOf(original[left - 1]) < 0 && start - left < 60) left--;
     while (right < original.length && STOPS.indexOf(original[right - 1]) < 0 && right - end < 80) right++;
@@ -365,8 +367,8 @@
     result.terms.forEach(function (term) {
       var norm = text.text;
       for (var i = norm.indexOf(term); i >= 0; i = norm.indexOf(term, i + 1)) {
-        var s = text.from[i], e = text.from[i + term.length];
-        if (s >= offset && e <= offset + piece.length) marks.push([s - offset, e - offset]);
+        var at = span(text, i, term.length);
+        if (at[0] >= offset && at[1] <= offset + piece.length) marks.push([at[0] - offset, at[1] - offset]);
       }
     });
     marks.sort(function (x, y) { return x[0] - y[0]; });
@@ -397,7 +399,7 @@
   function titleMarks(result) {
     var t = fields(result.doc)[0].text, marks = [];
     result.terms.forEach(function (term) {
-      for (var i = t.text.indexOf(term); i >= 0; i = t.text.indexOf(term, i + 1)) marks.push([t.from[i], t.from[i + term.length]]);
+      for (var i = t.text.indexOf(term); i >= 0; i = t.text.indexOf(term, i + 1)) marks.push(span(t, i, term.length));
     });
     return marks.sort(function (x, y) { return x[0] - y[0]; });
   }
