@@ -28,7 +28,7 @@ from generator.data.load import Data, load_data
 from generator.errors import ContentError, FileSystemError, Level, Report
 from generator.data.figures import Figures, check_charts, check_figures, check_highlights
 from generator.output.files import build_lock, recover_site, remove_path, remove_quietly, replace_dir, write_tree
-from generator.output.stores import store_value, stored_value
+from generator.output.stores import generator_code, remembered
 from generator.output.mkdocs_config import check_mkdocs_yml, read_assets, site_extra
 from generator.data.provenance import check_coverage
 from generator.site.structure import Site, compute_site
@@ -122,7 +122,7 @@ def render_site(settings: Settings, checked: Checked, cache: BuildCache, timings
     files.update(read_assets(settings.templates_dir))
     # The search index: jianbao's own, from each page's text as the reader sees it (search.py).
     with _timed(timings if timings is not None else {}, "search"):
-        store = settings.cache_dir / "search" / f"{'offline' if settings.offline else 'served'}.json"
+        store = None if cache.lasting else settings.cache_dir / "search" / f"{'offline' if settings.offline else 'served'}.json"
         files.update(render_search(checked.site, pages, search_dictionary(context.env), offline=settings.offline, cache=cache.search_cache(),
                                    store=store, pending=context.pending))
     return Rendered(files, context)
@@ -203,20 +203,12 @@ def _run_mkdocs(settings: Settings, checked: Checked, site_dir: Path, timings: d
 def _indicators_csv(data: Data, cache: BuildCache, store: Path, pending: dict[Path, str | bytes]) -> str:
     """data/indicators.csv of the site; kept in memory (`jianbao serve`) and in store (every build) by data/ and code."""
     from generator.data.indicators import indicators_csv
-    from generator.site.pagecache import generator_code
 
     if not data.digest:
         return indicators_csv(data.indicators)
 
-    def make() -> str:
-        key = hashlib.sha256(f"indicators.csv\0{data.digest}\0{generator_code()}".encode("utf-8")).hexdigest()
-        text = stored_value(store, key)
-        if not isinstance(text, str):
-            text = indicators_csv(data.indicators)
-            store_value(pending, store, key, text)
-        return text
-
-    return cache.indicators_csv.get_or_make(data.digest, make)
+    key = hashlib.sha256(f"indicators.csv\0{data.digest}\0{generator_code()}".encode("utf-8")).hexdigest()
+    return cache.indicators_csv.get_or_make(data.digest, lambda: remembered(store, key, pending, lambda: indicators_csv(data.indicators), str))
 
 
 @contextmanager

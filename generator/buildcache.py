@@ -103,6 +103,9 @@ class BuildCache:
     written: WriteRecord = field(default_factory=WriteRecord)
     pages_before: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)  # last successful build's pages
     search: SearchCache | None = None  # the search index's per-page work, by content hash (search_cache())
+    # Kept for the life of a process that rebuilds (`jianbao serve`): the search index is then made, not read
+    # back from build/cache, so that its per-page work is at hand when the next rebuild changes one page.
+    lasting: bool = False
 
     def search_cache(self) -> SearchCache:
         """The search index's per-page work, made by the first build that indexes (`jianbao check` never loads that code)."""

@@ -146,6 +146,23 @@ def test_a_stored_index_is_read_back_only_for_the_same_inputs(tmp_path):
     assert stored_index(pages, ["强村公司"], SearchCache(), store, pending) == first
 
 
+def test_serve_makes_the_index_so_that_one_changed_page_is_all_it_indexes_again(tmp_path, monkeypatch):
+    from generator.buildcache import BuildCache
+
+    monkeypatch.setattr(mkdocs_run, "run_mkdocs", lambda config, **options: [])  # the index is made before MkDocs runs
+    project = copy_sample(tmp_path / "project")
+    settings = Settings.create(project, pdf=False)
+    build(settings)  # leaves the stored index in build/cache/search
+    assert (settings.cache_dir / "search/served.json").is_file()
+    lasting = BuildCache(lasting=True)  # as `jianbao serve` keeps it
+    build(Settings.create(project, pdf=False), cache=lasting)
+    assert lasting.search is not None and lasting.search.indexed > 100  # made, not read back: the per-page work is kept
+    path = project / "content/briefings/2023/007.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("printed_date: 2023-03-31", "printed_date: 2023-04-01"), encoding="utf-8")
+    build(Settings.create(project, pdf=False), cache=lasting)
+    assert lasting.search.indexed == 1
+
+
 # --- the client on a real site's index --------------------------------------------------------
 
 

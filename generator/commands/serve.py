@@ -130,7 +130,7 @@ def serve(settings: Settings, port: int, *, poll: float = 1.0, stop: threading.E
 
 
 def _serve(settings: Settings, server: http.server.ThreadingHTTPServer, state: _State, poll: float, stop: threading.Event) -> None:
-    cache = BuildCache()  # what the rebuilds of this process share
+    cache = BuildCache(lasting=True)  # what the rebuilds of this process share
     stamps = snapshot(settings)  # before the first build: an edit made while it runs triggers another
     rebuild(settings, cache)
     settings.site_dir.mkdir(parents=True, exist_ok=True)

@@ -31,14 +31,13 @@ order, the dictionary and this code; an unchanged site reads them back instead o
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.output.stores import store_value, stored_value
+from generator.output.stores import generator_code, remembered
 from generator.site.search_text import BODY, HEAD, TITLE, normalize, page_text, terms_of
 
 KINDS = ("简报", "案例", "发展模式", "地区", "页面")
@@ -131,37 +130,24 @@ def _write_shards(files: dict[str, bytes], folder: str, terms: list[str], encode
 
 
 def stored_index(pages: list[SearchPage], words: list[str], cache: SearchCache | None, store: Path | None,
-                 pending: dict[Path, str | bytes]) -> dict[str, bytes]:
+                 pending: dict[Path, str | bytes] | None) -> dict[str, bytes]:
     """render_search_index, or the same files read back from store (a JSON file) when their inputs are the same.
 
     scale: a warm build of an unchanged site indexes nothing (the sample: 146 pages, tens of
     milliseconds). New files for the store go into pending (written in phase two, after a
     successful build); a store that is missing, damaged or of other inputs is only a miss.
     """
-    if store is None:
+    if store is None or pending is None:
         return render_search_index(pages, words, cache)
-    digest = hashlib.sha256(f"jianbao search {FORMAT}\n{_code()}\n".encode("utf-8"))
+    digest = hashlib.sha256(f"jianbao search {FORMAT}\n{generator_code()}\n".encode("utf-8"))
     for page in pages:
         digest.update(page_key(page).encode("ascii") + b"\n")
     digest.update(json.dumps(words, ensure_ascii=False).encode("utf-8"))
-    key = digest.hexdigest()
-    stored = stored_value(store, key)
-    if isinstance(stored, dict):
-        return {name: text.encode("utf-8") for name, text in stored.items()}
-    files = render_search_index(pages, words, cache)
-    store_value(pending, store, key, {name: data.decode("utf-8") for name, data in files.items()})
-    return files
 
+    def make() -> dict[str, str]:
+        return {name: data.decode("utf-8") for name, data in render_search_index(pages, words, cache).items()}
 
-@functools.cache  # pure: the code of this process does not change under it
-def _code() -> str:
-    """A digest of the code the index files are made with (this module and the text extraction)."""
-    from generator.site import search_text
-
-    digest = hashlib.sha256()
-    for path in (Path(__file__), Path(search_text.__file__)):
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+    return {name: text.encode("utf-8") for name, text in remembered(store, digest.hexdigest(), pending, make, dict).items()}
 
 
 def page_key(page: SearchPage) -> str:

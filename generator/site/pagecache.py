@@ -17,7 +17,6 @@ changes also changes its fingerprint.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 from collections.abc import Iterable
@@ -28,6 +27,7 @@ from pydantic import BaseModel
 
 from generator.buildcache import BuildCache, Memo
 from generator.output.files import write_cache_file
+from generator.output.stores import generator_code
 from generator.site.structure import CaseView, Filter, IssueView, RegionView, Site
 
 VERSION = "3"  # bump when a fingerprint function changes meaning
@@ -155,16 +155,6 @@ def common_fingerprint(template_folders: list[str], options: Any, data_digest: s
                 digest.update(str(path).encode("utf-8") + b"\0" + path.read_bytes())
     digest.update(json.dumps([options.offline, options.pdf, options.extra, charts], ensure_ascii=False, sort_keys=True, default=str).encode())
     digest.update(data_digest.encode())
-    return digest.hexdigest()
-
-
-@functools.cache
-def generator_code() -> str:
-    """A digest of the generator's own code: a new version renders every page again."""
-    digest = hashlib.sha256()
-    package = Path(__file__).resolve().parent.parent  # generator/, every stage
-    for path in sorted(package.rglob("*.py")):
-        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.output.search_index import SearchCache, SearchPage, render_search_index, stored_index
+from generator.output.search_index import SearchCache, SearchPage, stored_index
 from generator.site.structure import Site
 
 SEARCH_PAGE = "search/index.md"
@@ -89,7 +89,4 @@ def render_search(site: Site, pages: dict[str, str], userdict: Path | None, *, o
 
     store: the JSON file of the last index (search_index.stored_index), new contents into pending.
     """
-    found, words = search_pages(site, pages, offline=offline), dictionary(site, userdict)
-    if store is None or pending is None:
-        return render_search_index(found, words, cache)
-    return stored_index(found, words, cache, store, pending)
+    return stored_index(search_pages(site, pages, offline=offline), dictionary(site, userdict), cache, store, pending)
