@@ -110,14 +110,14 @@ def used_ranges(path: Path) -> dict[str, tuple[int, int]]:
 
 def _cell_text(value: Any) -> str:
     """A cell that is not text, as text (read_xlsx_sheets keeps text cells as they are without calling this)."""
+    if type(value) is float:  # scale: the numbers of a village table first
+        return str(int(value)) if value.is_integer() else str(value)
     if type(value) is str:
         return value
     if value is None:
         return ""
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
     if isinstance(value, (dt.datetime, dt.date, dt.time)):
         return value.isoformat()
     return str(value)
@@ -149,8 +149,7 @@ def read_xlsx_sheets(path: Path, max_cells: int) -> list[tuple[str, pd.DataFrame
             columns = [list(column) for column in zip(*grid)] if width else []
             for values in columns:
                 if set(map(type, values)) != {str}:
-                    values[:] = [v if type(v) is str else (str(int(v)) if v.is_integer() else repr(v)) if type(v) is float
-                                 else _cell_text(v) for v in values]
+                    values[:] = [v if type(v) is str else _cell_text(v) for v in values]
             for (top, left), (bottom, right) in sheet.merged_cell_ranges or []:
                 if top >= len(grid) or left >= width:
                     continue
