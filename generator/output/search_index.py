@@ -255,19 +255,26 @@ def decode_postings(code: str) -> dict[int, int]:
                 if slot >> (2 * k) & 3:
                     result[index * 3 + k] = (slot >> (2 * k) & 3) - 1
         return result
-    previous, value, shift = -1, 0, 0
-    for ch in code:
-        digit = ALPHABET.index(ch)
-        if digit >= 32:
-            value |= (digit - 32) << shift
-            shift += 5
-            continue
-        value |= digit << shift
+    previous = -1
+    for value in decode_numbers(code):
         gap, zone = divmod(value, 3)
         previous += gap + 1
         result[previous] = zone
-        value, shift = 0, 0
     return result
+
+
+def decode_numbers(code: str) -> list[int]:
+    """The inverse of encode_number over a run of numbers (tests, benchmarks; search.js has its own)."""
+    numbers, value, shift = [], 0, 0
+    for ch in code:
+        digit = ALPHABET.index(ch)
+        value |= (digit & 31) << shift
+        if digit >= 32:
+            shift += 5
+            continue
+        numbers.append(value)
+        value, shift = 0, 0
+    return numbers
 
 
 def shard_count(total_bytes: int) -> int:
@@ -326,15 +333,7 @@ def encode_runs(values: list[int]) -> str:
 
 def decode_runs(code: str) -> list[int]:
     """The inverse of encode_runs (tests)."""
-    numbers, value, shift = [], 0, 0
-    for ch in code:
-        digit = ALPHABET.index(ch)
-        value |= (digit & 31) << shift
-        if digit >= 32:
-            shift += 5
-            continue
-        numbers.append(value)
-        value, shift = 0, 0
+    numbers = decode_numbers(code)
     out: list[int] = []
     at = 0
     while at < len(numbers):
