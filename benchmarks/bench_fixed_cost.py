@@ -184,10 +184,14 @@ def main() -> None:
               f"MkDocs alone {floor_cpu:.2f} s ({own_cpu / floor_cpu:.2f} ×)")
         stages = {k: median([b.get(k, 0.0) for b in builds]) for k in builds[0] if k not in ("process", "process_cpu", "total", "mkdocs_cpu")}
         print("  stages in the build: " + ", ".join(f"{k} {v:.2f} s" for k, v in stages.items()))
-        for command in (["check"], ["new", "--help"], ["import", "--help"]):
+        for command in (["check"], ["new", "--help"], ["import", "--help"]):  # check: of the built project
             runs = [run([*command, "--project", str(project)] if command == ["check"] else command) for _ in range(args.repeat)]
             print(f"jianbao {' '.join(command)}: {median([r['wall'] for r in runs]):.2f} s, CPU {median([r['cpu'] for r in runs]):.2f} s "
                   f"(exit {runs[0]['code']}); imports {', '.join(runs[0]['imported']) or 'none of ' + ', '.join(HEAVY)}")
+        fresh = copy_sample(Path(folder) / "fresh")  # never built: no build/cache (check itself writes nothing)
+        runs = [run(["check", "--project", str(fresh)]) for _ in range(args.repeat)]
+        print(f"jianbao check of a project never built (no build/cache): {median([r['wall'] for r in runs]):.2f} s, "
+              f"CPU {median([r['cpu'] for r in runs]):.2f} s (exit {runs[0]['code']}); imports {', '.join(runs[0]['imported']) or 'none of ' + ', '.join(HEAVY)}")
         write_xlsx(project, args.rows)
         runs = [run(["check", "--project", str(project)]) for _ in range(args.repeat)]
         seconds = median([r["wall"] for r in runs])

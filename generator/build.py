@@ -27,7 +27,7 @@ from generator.content.load import Project, load_project
 from generator.data.load import Data, load_data
 from generator.errors import ContentError, FileSystemError, Level, Report
 from generator.data.figures import Figures, check_charts, check_figures, check_highlights
-from generator.output.files import build_lock, recover_site, remove_path, remove_quietly, replace_dir, write_tree
+from generator.output.files import build_lock, recover_site, remove_path, remove_quietly, replace_dir, write_cache_file, write_tree
 from generator.output.stores import generator_code, remembered
 from generator.output.mkdocs_config import check_mkdocs_yml, read_assets, site_extra
 from generator.data.provenance import check_coverage
@@ -59,6 +59,7 @@ class Checked:
     report: Report
     figures: Figures
     mkdocs: dict  # the project's mkdocs.yml as plain values
+    pending: dict[Path, str | bytes] = field(default_factory=dict)  # what the checks keep under build/cache (phase two writes it)
 
 
 @dataclass
@@ -83,16 +84,18 @@ def check(settings: Settings, progress: Progress = lambda stage: None, cache: Bu
     progress("校验")
     totals = validate_project(project, report, cache)
     progress("读取数据、计算指标")
-    data = load_data(settings.project, report, cache, project.cache)
+    pending: dict[Path, str | bytes] = {}
+    data = load_data(settings.project, report, cache, project.cache, store=settings.cache_dir / "data.json", pending=pending)
     figures = Figures(data)
     check_figures(project, figures, report, cache)
     check_highlights(project, data, report)
-    check_charts(project, data, report)
+    check_charts(project, data, report, cache, store=settings.cache_dir / "chart-checks.json", pending=pending)
     check_coverage(data, report)  # 提示 where the villages or sub-regions with data change between years
     if report.has_errors or (settings.strict and report.count(Level.WARNING)):
         raise ContentError(report)
-    site = compute_site(project, totals, data, drafts=settings.drafts, year=settings.year, cache=cache)
-    return Checked(project, site, report, figures, mkdocs)
+    site = compute_site(project, totals, data, drafts=settings.drafts, year=settings.year, cache=cache,
+                        store=settings.cache_dir / "related.json", pending=pending)
+    return Checked(project, site, report, figures, mkdocs, pending)
 
 
 def source_date_epoch(settings: Settings, site: Site) -> int | None:
@@ -117,7 +120,7 @@ def render_site(settings: Settings, checked: Checked, cache: BuildCache, timings
     files: dict[str, str | bytes] = dict(pages)
     if charts.used_anywhere:
         files[VEGA_BUNDLE] = cached_vega_bundle(settings.cache_dir, context.pending).encode("utf-8")
-    if not checked.site.data.indicators.empty:
+    if checked.site.data.has_indicators:
         files["data/indicators.csv"] = _indicators_csv(checked.site.data, cache, settings.cache_dir / "indicators.json", context.pending)
     files.update(read_assets(settings.templates_dir))
     # The search index: jianbao's own, from each page's text as the reader sees it (search.py).
@@ -187,6 +190,8 @@ def write_site(settings: Settings, checked: Checked, rendered: Rendered, result:
             remove_quietly(staging)
     cache.pages_before[key] = frozenset(rendered.files)
     checked.project.save_cache()  # only now: a build that failed writes no cache either
+    for path, content in sorted(checked.pending.items()):
+        write_cache_file(path, content)
     context.save_caches(rendered.files)
 
 
@@ -202,13 +207,16 @@ def _run_mkdocs(settings: Settings, checked: Checked, site_dir: Path, timings: d
 
 def _indicators_csv(data: Data, cache: BuildCache, store: Path, pending: dict[Path, str | bytes]) -> str:
     """data/indicators.csv of the site; kept in memory (`jianbao serve`) and in store (every build) by data/ and code."""
-    from generator.data.indicators import indicators_csv
+    def make() -> str:
+        from generator.data.indicators import indicators_csv  # pandas: only when the store has no CSV of this data/
+
+        return indicators_csv(data.frames.indicators)
 
     if not data.digest:
-        return indicators_csv(data.indicators)
+        return make()
 
     key = hashlib.sha256(f"indicators.csv\0{data.digest}\0{generator_code()}".encode("utf-8")).hexdigest()
-    return cache.indicators_csv.get_or_make(data.digest, lambda: remembered(store, key, pending, lambda: indicators_csv(data.indicators), str))
+    return cache.indicators_csv.get_or_make(data.digest, lambda: remembered(store, key, pending, make, str))
 
 
 @contextmanager

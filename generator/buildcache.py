@@ -91,6 +91,7 @@ class BuildCache:
     data: Memo[str, tuple[Any, list]] = field(default_factory=lambda: Memo(1))  # data/ by digest → (Data, problems)
     related: Memo[tuple, list[list[int]]] = field(default_factory=lambda: Memo(1))  # related cases by their inputs
     indicators_csv: Memo[str, str] = field(default_factory=lambda: Memo(1))  # data digest → data/indicators.csv
+    chart_checks: Memo[str, str] = field(default_factory=lambda: Memo(4096))  # check_charts' answers by key
     chart_specs: Memo[str, dict] = field(default_factory=lambda: Memo(4096))  # built Vega-Lite specs by key
     chart_specs_on_disk: set[tuple[str, str]] = field(default_factory=set)  # (folder, key) known to be written
     chart_fragments: Memo[tuple, tuple] = field(default_factory=lambda: Memo(2048))  # charts drawn, by spec key

@@ -20,6 +20,14 @@ class Level(enum.IntEnum):
         return {Level.NOTE: "提示", Level.WARNING: "警告", Level.ERROR: "错误"}[self]
 
 
+def relative_label(path: Path, root: Path) -> str:
+    """The path as users see it: relative to the project root, with forward slashes."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     """One problem at a place in a file; line and column are 1-based (0 = unknown)."""

@@ -42,6 +42,7 @@ from ruamel.yaml import YAML
 from generator.site import text as texts
 from generator.output.files import write_tree
 from generator.content.load import load_project
+from generator.data.frames import Frames
 from generator.data.load import Data, load_data
 from generator.errors import JianbaoError, Report
 from generator.data.figures import FigureError, Figures, check_charts, check_figures, check_highlights
@@ -99,9 +100,9 @@ class Base:
         self.data = load_data(root, Report())
         # Pages are rendered with the province and city figures only: a content mutation
         # changes no township page, and compute_site takes seconds for all of them.
-        indicators = self.data.indicators
-        self.light = Data(config=self.data.config, villages=self.data.villages.head(0),
-                          indicators=indicators[indicators["region"].str.count("/") <= 1])
+        frames = self.data.frames
+        self.light = Data.of_frames(Frames(config=frames.config, villages=frames.villages.head(0),
+                                           indicators=frames.indicators[frames.indicators["region"].str.count("/") <= 1]))
         self.sandbox = root.parent / "sandbox"
         self.baseline = render_twice(*checked(root, self.data)[:3], self.light)
 
@@ -446,7 +447,7 @@ def run_tables(folder: Path, paths: list[Path], config: Any, sandbox: Path) -> N
         return
     event("a clean table: its regions rendered as pages")
     # Clean tables become region pages: their names are folders, URLs and text of the site.
-    data = Data(config=config, villages=first, indicators=indicators)
+    data = Data.of_frames(Frames(config=config, villages=first, indicators=indicators))
     project = load_project(sandbox / "empty", Report())
     pages = render_twice(project, {}, Figures(data), data)
     assert_markdown_pages_safe(pages)

@@ -83,7 +83,7 @@ def test_a_warm_check_parses_no_yaml_file_again(sample, tmp_path):
     first.project.save_cache()  # what phase two of a build does
     again = check(settings)
     assert again.project.cache.parsed == 0
-    assert again.mkdocs == first.mkdocs and again.site.data.config == first.site.data.config
+    assert again.mkdocs == first.mkdocs and again.site.data.facts == first.site.data.facts
     assert [str(p) for p in again.report.problems] == [str(p) for p in first.report.problems]
 
 

@@ -28,6 +28,7 @@ from generator.output.mkdocs_config import check_mkdocs_yml
 from generator.buildcache import BuildCache
 from generator.config import Settings
 from generator.content.load import Doc, Page, Project
+from generator.data.frames import Frames
 from generator.data.load import Data
 from generator.errors import ContentError, Report
 from generator.data.figures import Figures
@@ -137,7 +138,7 @@ def hostile_data(config, names: list[str]) -> Data:
     indicators = {key: item.model_copy(update={"name": next(names_cycle), "description": next(names_cycle)})
                   for key, item in config.indicators.items()}
     config = config.model_copy(update={"indicators": indicators})
-    return Data(config=config, villages=villages, indicators=compute_indicators(config, villages))
+    return Data.of_frames(Frames(config=config, villages=villages, indicators=compute_indicators(config, villages)))
 
 
 @pytest.fixture(autouse=True)

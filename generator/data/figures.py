@@ -6,8 +6,11 @@ attribute of any Python object may be read, nothing is loaded from disk.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import re
+from pathlib import Path
 from typing import Any
 
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, nodes
@@ -17,7 +20,7 @@ from generator.buildcache import BuildCache, Memo
 from generator.content.load import Doc, Project
 from generator.data.load import Data
 from generator.errors import Report
-from generator.content.models import Case
+from generator.content.models import Case, ChartDecl
 from generator.content.suggest import did_you_mean, region_hint, short_list
 from generator.site.numbers import format_quantity
 from generator.content.yamlsrc import iter_strings
@@ -261,10 +264,21 @@ def _year_of(doc: Doc[Case], index: int) -> int | None:
     return doc.model.date.year if doc.model.date else None
 
 
-def check_charts(project: Project, data: Data, report: Report) -> None:
-    """Every chart declared in a case or an issue can be drawn from the data (chart_data: no Altair needed)."""
-    from generator.site.chart_data import ChartError, chart_data
+def check_charts(project: Project, data: Data, report: Report, cache: BuildCache | None = None, *,
+                 store: Path | None = None, pending: dict[Path, str | bytes] | None = None) -> None:
+    """Every chart declared in a case or an issue can be drawn from the data (chart_data: no Altair needed).
 
+    What chart_data answered for each declaration and the digest of its rows is kept in cache (this
+    process) and in store (the next build, written from pending): a chart whose rows did not change
+    is not computed again, and the frames are not read for it.
+    """
+    from generator.output.stores import generator_code, store_value, stored_value
+
+    memo = (cache if cache is not None else BuildCache()).chart_checks
+    code = f"chart checks\0{generator_code()}"
+    kept = stored_value(store, code) if store is not None else None
+    kept = kept if isinstance(kept, dict) else {}
+    answers: dict[str, str] = {}
     regions = set(data.regions())
     for doc in [*project.cases, *project.issues]:
         for index, decl in enumerate(doc.model.charts or []):
@@ -274,9 +288,32 @@ def check_charts(project: Project, data: Data, report: Report) -> None:
                 line, column = doc.at("charts", index, "region")
                 report.error(doc.path, line, column, f"图表无法生成：没有地区“{decl.region}”的数据{region_hint(decl.region, regions)}{short_list('有数据的地区', regions)}")
                 continue
-            try:
-                rows = data.chart_inputs(decl.region)
-                chart_data(decl, rows.indicators, rows.villages, data.defs)
-            except ChartError as exc:
+            key = _chart_check_key(decl, data)
+            answer = memo.get(key)
+            if answer is None:
+                answer = kept[key] if isinstance(kept.get(key), str) else _chart_answer(decl, data)
+                memo.put(key, answer)
+            answers[key] = answer
+            if answer:
                 line, column = doc.at("charts", index)
-                report.error(doc.path, line, column, f"图表无法生成：{exc}")
+                report.error(doc.path, line, column, f"图表无法生成：{answer}")
+    if store is not None and pending is not None and answers != kept:
+        store_value(pending, store, code, answers)
+
+
+def _chart_check_key(decl: ChartDecl, data: Data) -> str:
+    rows = data.chart_inputs(decl.region)
+    payload = [decl.model_dump(mode="json"), rows.digest, sorted((name, list(value)) for name, value in data.defs.items())]
+    return hashlib.sha256(json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def _chart_answer(decl: ChartDecl, data: Data) -> str:
+    """Why the data cannot draw the chart, or "" when it can."""
+    from generator.site.chart_data import ChartError, chart_data
+
+    rows = data.chart_inputs(decl.region)
+    try:
+        chart_data(decl, rows.indicators, rows.villages, data.defs)
+    except ChartError as exc:
+        return str(exc)
+    return ""

@@ -9,10 +9,9 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError
 
-from generator.errors import Problem, Report
+from generator.errors import Problem, Report, relative_label
 from generator.content.models import INDICATOR_PATTERN
 from generator.data.model_errors import validation_problems
-from generator.data.table_cells import relative_label
 from generator.content.yamlsrc import Document, load_yaml, parse_yaml
 
 if TYPE_CHECKING:

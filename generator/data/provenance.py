@@ -7,15 +7,14 @@ Both give the same answer, since the page cache fingerprints every page with the
 
 from __future__ import annotations
 
-import functools
-
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable, Iterator
 
 from jinja2 import TemplateError, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from generator.data.load import REGION_COLUMNS, Data
+from generator.data.facts import TablePart, YearCoverage
+from generator.data.indicator_defs import REGION_COLUMNS
+from generator.data.load import Data
 from generator.errors import Report
 from generator.content.models import Case
 
@@ -24,22 +23,6 @@ if TYPE_CHECKING:
 
 # What the sub-regions of a region are called, by the level of the region (省 → 市 …).
 CHILD_NAMES = ("市", "县（市、区）", "乡镇", "行政村")
-
-
-@dataclass(frozen=True)
-class TablePart:
-    """The villages of a region that come from one table."""
-
-    file: str
-    sample: bool
-    children: tuple[str, ...]  # the sub-regions this table covers (empty at the lowest level)
-
-
-@dataclass(frozen=True)
-class YearCoverage:
-    year: int
-    children: int  # sub-regions with data (villages, for a 乡镇)
-    villages: int
 
 
 def ind_regions(text: str, env: ImmutableSandboxedEnvironment) -> list[str]:
@@ -75,7 +58,6 @@ class Provenance:
     def __init__(self, data: Data) -> None:
         self.data = data
         self._env = ImmutableSandboxedEnvironment()  # parses only; nothing is rendered with it
-        self._parts: dict[str, list[TablePart]] = {}  # table_parts() of each region asked in this build
 
     def _sample(self, regions: Iterable[str]) -> list[str]:
         return sorted({region for region in regions if self.data.is_sample(region)})
@@ -104,51 +86,12 @@ class Provenance:
 
     def table_parts(self, region: str) -> list[TablePart]:
         """The tables of a region whose data mixes sample and real tables (else [])."""
-        if region not in self._parts:
-            self._parts[region] = table_parts(self.data, region)
-        return self._parts[region]
+        return self.data.table_parts(region)
 
     def coverage(self, region: str) -> str | None:
         """A sentence for the region page when its coverage changes between years, else None."""
-        rows = region_coverage(self.data).get(region)
+        rows = self.data.coverage().get(region)
         return coverage_text(region, rows) if rows else None
-
-
-def table_parts(data: Data, region: str) -> list[TablePart]:
-    """Per table (file) of a region's villages: sample or not, and which sub-regions it covers; [] unless mixed."""
-    villages = data.village_rows(region)
-    if villages.empty or not (villages["sample"].any() and not villages["sample"].all()):
-        return []
-    level = region.count("/") + 1
-    child = REGION_COLUMNS[level] if level < len(REGION_COLUMNS) else None
-    parts = []
-    for (file, sample), rows in villages.groupby(["file", "sample"], sort=True):
-        children = tuple(sorted(str(name) for name in rows[child].unique())) if child else ()
-        parts.append(TablePart(str(file), bool(sample), children))
-    return sorted(parts, key=lambda part: (not part.sample, part.file))
-
-
-@functools.lru_cache(maxsize=1)  # pure: a Data never changes, and `jianbao serve` rebuilds with the same one
-def region_coverage(data: Data) -> dict[str, list[YearCoverage]]:
-    """Regions whose coverage (sub-regions or villages with data) changes between years: their years."""
-    return _region_coverage(data)
-
-
-def _region_coverage(data: Data) -> dict[str, list[YearCoverage]]:
-    villages = data.villages
-    if villages.empty or "year" not in villages.columns:
-        return {}
-    changes: dict[str, list[YearCoverage]] = {}
-    for level in range(len(REGION_COLUMNS)):
-        keys = list(REGION_COLUMNS[: level + 1])
-        child = REGION_COLUMNS[level + 1] if level + 1 < len(REGION_COLUMNS) else "village"
-        # scale: grouped by the columns themselves (no path strings for 100,000 rows)
-        counts = villages.groupby([*keys, "year"], sort=True, observed=True)[child].agg(["nunique", "size"]).reset_index()
-        varying = counts.groupby(keys, sort=False, observed=True)[["nunique", "size"]].transform("nunique").max(axis=1) > 1
-        for region, rows in counts[varying].groupby(keys, sort=True, observed=True):
-            path = "/".join(str(part) for part in (region if isinstance(region, tuple) else (region,)))
-            changes[path] = [YearCoverage(int(y), int(c), int(v)) for y, c, v in zip(rows["year"], rows["nunique"], rows["size"])]
-    return changes
 
 
 def coverage_text(region: str, years: list[YearCoverage]) -> str:
@@ -175,7 +118,7 @@ def coverage_origins(data: Data) -> dict[str, list[YearCoverage]]:
 
     Their parents' village counts change too, but saying so once, where it happens, is enough for check.
     """
-    changes = region_coverage(data)
+    changes = data.coverage()
     origins = {}
     for region, years in changes.items():
         own = {y.children for y in years}
@@ -188,7 +131,6 @@ def coverage_origins(data: Data) -> dict[str, list[YearCoverage]]:
 def check_coverage(data: Data, report: Report) -> None:
     """A 提示 for every region whose coverage changes between years (the region page explains it)."""
     for region, years in coverage_origins(data).items():
-        files = data.village_values(region, "file")
-        path = str(min(files)) if len(files) else "data/villages"
+        path = data.region(region).first_file or "data/villages"
         report.note(path, 1, 1, f"{region} 有数据的范围逐年不同（{coverage_text(region, years)}），各年的个数和占比因此不完全可比（地区页上已注明）")
 

@@ -14,7 +14,8 @@ from generator.errors import Report
 from generator.content.models import REDACTED
 from generator.site.numbers import format_number
 from generator.data.model_errors import validation_problems
-from generator.data.table_cells import decode_csv, parse_numbers, read_csv_cells, relative_label
+from generator.data.table_cells import decode_csv, parse_numbers, read_csv_cells
+from generator.errors import relative_label
 from generator.content.yamlsrc import Document, load_yaml
 from generator.data.indicator_defs import INDICATOR_ID, PUBLISHED_COLUMNS, PUBLISHED_FIELDS
 

@@ -13,7 +13,7 @@ from generator.content.yamlsrc import load_yaml
 if TYPE_CHECKING:
     from generator.content.yamlcache import YamlCache
 from generator.data.model_errors import validation_problems
-from generator.data.table_cells import relative_label
+from generator.errors import relative_label
 
 # ---------------------------------------------------------------- sidecar
 

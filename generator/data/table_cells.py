@@ -17,14 +17,6 @@ from generator.data.table_schema import MAX_COLUMNS, MAX_LINE_BYTES, MAX_TABLE_B
 # ---------------------------------------------------------------- decoding and raw cells
 
 
-def relative_label(path: Path, root: Path) -> str:
-    """The path as users see it: relative to the project root, with forward slashes."""
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
 def decode_csv(data: bytes) -> str | None:
     """A CSV's text (textcodec.decode_text); None if it is neither UTF-8 nor GBK/GB18030."""
     decoded = decode_text(data)

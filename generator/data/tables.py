@@ -36,7 +36,8 @@ import pandas as pd
 
 from generator.errors import Report
 from generator.data.sidecar import read_sidecar
-from generator.data.table_cells import TableTooLarge, check_cells, check_csv_shape, check_table_size, decode_csv, read_csv_cells, read_xlsx_sheets, relative_label
+from generator.data.table_cells import TableTooLarge, check_cells, check_csv_shape, check_table_size, decode_csv, read_csv_cells, read_xlsx_sheets
+from generator.errors import relative_label
 from generator.data.table_headers import find_header_row, read_header
 from generator.data.table_schema import COLUMNS
 

@@ -117,7 +117,7 @@ def install_table(settings: Settings, filename: str, payload: bytes, replace: bo
         return outcome
     write_atomic(target, payload)
     outcome.installed = True
-    outcome.lines.append(f"已放入 data/villages/{name}：{len(data.villages)} 行村级数据，检查通过。")
+    outcome.lines.append(f"已放入 data/villages/{name}：{len(data.frames.villages)} 行村级数据，检查通过。")
     return outcome
 
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
-
-import pandas as pd
+from typing import TYPE_CHECKING, NamedTuple
 
 from generator.content.models import ChartDecl
 from generator.errors import JianbaoError
 from generator.site.numbers import format_quantity
+
+if TYPE_CHECKING:  # the frames come from the caller: importing this module (jianbao check) loads no pandas
+    import pandas as pd
 
 # Families tried in order; the first one installed wins, in vl-convert and in browsers.
 CJK_FONT_FAMILIES: tuple[str, ...] = (
@@ -101,6 +102,8 @@ ChartData = TrendData | BandsData | RankingData
 def trend_data(indicators: pd.DataFrame, defs: IndicatorDefs, region: str, indicator_ids: Sequence[str], *,
                until: int | None = None, title: str | None = None) -> TrendData:
     """One region's indicators over the years (up to `until`); raises ChartError."""
+    import pandas as pd
+
     known = {ind: _definition(defs, ind) for ind in indicator_ids}
     rows = _region_rows(indicators, region)
     rows = rows[rows["indicator"].isin(list(indicator_ids)) & rows["value"].notna()]
@@ -140,6 +143,8 @@ def bands_data(villages: pd.DataFrame, region: str, year: int, *, title: str | N
 def ranking_data(indicators: pd.DataFrame, defs: IndicatorDefs, region: str, indicator: str, year: int, *,
                  title: str | None = None) -> RankingData:
     """The direct sub-regions of a region ranked by one indicator; raises ChartError."""
+    import pandas as pd
+
     name, unit = _definition(defs, indicator)
     children = _child_rows(indicators, region)
     if children.empty:
@@ -199,6 +204,8 @@ def chart_data(spec: ChartSpec, indicators: pd.DataFrame, villages: pd.DataFrame
 
 def compute_bands(villages: pd.DataFrame, region: str, year: int) -> pd.DataFrame:
     """Count villages per income band (all six bands, in order) for one region and year."""
+    import pandas as pd
+
     rows = _village_rows(villages, region)
     if rows.empty:
         raise ChartError(f"地区“{region}”没有村级数据")
@@ -242,6 +249,8 @@ def _child_rows(indicators: pd.DataFrame, region: str) -> pd.DataFrame:
 
 
 def _village_rows(villages: pd.DataFrame, region: str) -> pd.DataFrame:
+    import pandas as pd
+
     parts = region.split("/")
     if len(parts) > len(VILLAGE_REGION_COLUMNS):
         raise ChartError(f"地区“{region}”层级过深：收入分段图表只支持省、市、县、乡镇")

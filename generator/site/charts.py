@@ -17,8 +17,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-import pandas as pd
-
 from generator.buildcache import BuildCache
 from generator.site.chart_render import keep_cache_file
 from generator.site.chart_data import (FONT_STACK, INCOME_BANDS, BandsData, ChartData, ChartSpec, IndicatorDefs,
@@ -26,6 +24,7 @@ from generator.site.chart_data import (FONT_STACK, INCOME_BANDS, BandsData, Char
 
 if TYPE_CHECKING:
     import altair as alt
+    import pandas as pd
 
 CHART_WIDTH = 640  # fits the ~700 px content column of Material with padding
 

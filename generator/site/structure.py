@@ -11,10 +11,12 @@ import functools
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from generator.buildcache import BuildCache, Memo
 from generator.content.load import Page, Project
 from generator.data.load import Data
+from generator.output.stores import generator_code, remembered
 from generator.content.models import Case, CaseArticle, ChartDecl, DevModel, Distribution, Issue, ModelItem, Point, Section, Series, SubSection
 from generator.site.numbers import format_number
 from generator.site.urls import issue_key, issue_slug
@@ -313,8 +315,12 @@ def section_anchor(position: tuple[int, ...]) -> str:
 
 
 def compute_site(project: Project, totals: dict, data: Data | None = None, *, drafts: bool = False, year: int | None = None,
-                 cache: BuildCache | None = None) -> Site:
-    """Resolve every link between issues, cases, models and regions (cache: related cases of earlier builds)."""
+                 cache: BuildCache | None = None, store: Path | None = None, pending: dict[Path, str | bytes] | None = None) -> Site:
+    """Resolve every link between issues, cases, models and regions.
+
+    cache: related cases of earlier builds of this process; store: the JSON file where builds keep them
+    (read back for the same cases; new ones go into pending, which a successful build writes).
+    """
     series = {doc.model.id: doc.model for doc in project.series}
     # Drafts (draft: true) are left out unless asked for; validate.py makes sure nothing published refers to one.
     models = {doc.model.id: ModelView(doc.model, [ItemView(i + 1, item) for i, item in enumerate(doc.model.items)])
@@ -331,7 +337,7 @@ def compute_site(project: Project, totals: dict, data: Data | None = None, *, dr
     if data is not None:
         _attach_data(regions, data)
     issues = _issue_views(project, totals, series, cases, drafts, year)
-    _assign_related(list(cases.values()), (cache if cache is not None else BuildCache()).related)
+    _assign_related(list(cases.values()), (cache if cache is not None else BuildCache()).related, store, pending)
     case_list = sorted(cases.values(), key=case_order)
     return Site(
         issues=issues,
@@ -394,7 +400,8 @@ def _issue_views(project: Project, totals: dict, series: dict, cases: dict, draf
     return sorted(views, key=lambda v: (v.issue.date, v.series.id, v.issue.number), reverse=True)
 
 
-def _assign_related(views: list[CaseView], memo: Memo[tuple, list[list[int]]], limit: int = 5) -> None:
+def _assign_related(views: list[CaseView], memo: Memo[tuple, list[list[int]]], store: Path | None = None,
+                    pending: dict[Path, str | bytes] | None = None, limit: int = 5) -> None:
     """Set view.related for every case: cases sharing the model, tags or region, most shared first.
 
     Score of another case: 3 for the same model, 1 per shared tag, 1 per shared level of
@@ -402,7 +409,13 @@ def _assign_related(views: list[CaseView], memo: Memo[tuple, list[list[int]]], l
     every pair in Python took seconds for a thousand cases.
     """
     key = hashlib.sha1(repr([(v.case.id, v.case.model, sorted(set(v.case.tags)), v.case.region) for v in views]).encode("utf-8")).digest()
-    known = memo.get_or_make((key, limit), lambda: _related_indexes(views, limit))  # scale: serve rebuilds, same cases
+
+    def make() -> list[list[int]]:
+        if store is None or pending is None:
+            return _related_indexes(views, limit)
+        return remembered(store, f"related {limit} {key.hex()} {generator_code()}", pending, lambda: _related_indexes(views, limit), list)
+
+    known = memo.get_or_make((key, limit), make)  # scale: serve rebuilds (this process) and builds (store), same cases
     for view, indexes in zip(views, known):
         view.related = [views[j] for j in indexes]
 
@@ -459,39 +472,18 @@ CHART_LEVELS = ("省", "市", "县")
 def _attach_data(regions: dict[str, RegionView], data: Data) -> None:
     """Every region with computed indicators gets a page with its table and charts."""
     defs = data.defs
-    for path, (years, sample, table) in _region_tables(data).items():
+    for path in data.regions():
+        facts = data.region(path)
         region = ensure_region(regions, path)
-        region.years, region.sample, region.table = list(years), sample, list(table)
+        region.years, region.sample = list(facts.years), facts.sample
+        region.table = [TableRow(indicator, *defs[indicator], [_cell(value, defs[indicator][1]) for value in values])
+                        for indicator, values in facts.cells]
     for region in regions.values():
         if region.table and region.level in CHART_LEVELS:
             region.charts.append(ChartDecl(type="trend", region=region.path))
             region.charts.append(ChartDecl(type="bands", region=region.path))
             if any(child.table for child in region.children):
                 region.charts.append(ChartDecl(type="ranking", region=region.path, indicator="income_ge_20" if "income_ge_20" in defs else None))
-
-
-@functools.lru_cache(maxsize=1)  # pure: a Data never changes, and `jianbao serve` rebuilds with the same one
-def _region_tables(data: Data) -> dict[str, tuple[list[int], bool, list[TableRow]]]:
-    """Per region: its years, whether it is sample data, its indicator table."""
-    frame = data.indicators
-    defs = data.defs
-    # One pass over the frame (a pivot per region took seconds with a page per township):
-    # per region, its years and the first non-missing value of each (indicator, year).
-    years: dict[str, set[int]] = defaultdict(set)
-    cells: dict[str, dict[tuple[str, int], float]] = defaultdict(dict)
-    columns = (frame[c].tolist() for c in ("region", "indicator", "year", "value"))
-    for path, indicator, year, value in zip(*columns):
-        years[path].add(int(year))
-        if value == value and (indicator, int(year)) not in cells[path]:  # NaN is missing
-            cells[path][(indicator, int(year))] = float(value)
-    tables = {}
-    for path in sorted(years):
-        region_years = sorted(years[path])
-        found = {indicator for indicator, _ in cells[path]}
-        table = [TableRow(indicator, name, unit, [_cell(cells[path].get((indicator, y)), unit) for y in region_years])
-                 for indicator, (name, unit) in defs.items() if indicator in found]
-        tables[str(path)] = (region_years, data.is_sample(str(path)), table)
-    return tables
 
 
 def _cell(value: float | None, unit: str) -> str:
