@@ -3,13 +3,14 @@
     python benchmarks/bench_indicators.py [--villages 20000] [--years 5] [--repeat 3]
 
 Generates the table in memory (benchmarks/synth_villages.py), writes it as CSV to
-a temporary folder, then times read_villages and compute_indicators (best of
---repeat runs) and prints the figures.
+a temporary folder, then times read_villages, compute_indicators and facts_of (what a
+build keeps of data/ for the next one, data/facts.py) (best of --repeat runs) and prints the figures.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import tempfile
 import time
@@ -20,7 +21,8 @@ sys.path[:0] = [str(HERE), str(HERE.parent)]
 
 from synth_villages import benchmark_table, write_table_csv  # noqa: E402
 
-from generator.data.indicator_defs import load_indicators
+from generator.data.frames import Frames, facts_of  # noqa: E402
+from generator.data.indicator_defs import load_indicators  # noqa: E402
 from generator.data.indicators import compute_indicators  # noqa: E402
 from generator.data.tables import read_villages  # noqa: E402
 
@@ -57,12 +59,15 @@ def main() -> None:
             args.repeat, lambda: read_villages([path], root, "山西省"))
     assert not problems.has_errors, [p.format() for p in problems.problems[:5]]
     compute_seconds, frame = best_of(args.repeat, lambda: compute_indicators(config, villages))
+    facts_seconds, facts = best_of(args.repeat, lambda: facts_of(Frames(config=config, villages=villages, indicators=frame)))
 
     print(f"table: {args.villages} villages × {args.years} years = {len(table)} rows, "
           f"CSV {size / 1e6:.1f} MB (generated in {generated:.2f} s)")
     print(f"read_villages:      {read_seconds:.3f} s ({len(villages) / read_seconds:,.0f} rows/s)")
     print(f"compute_indicators: {compute_seconds:.3f} s "
           f"({len(frame)} values, {frame['region'].nunique()} regions, {len(config.indicators)} indicators)")
+    stored = len(json.dumps(facts.to_json(), ensure_ascii=False).encode("utf-8"))
+    print(f"facts_of:           {facts_seconds:.3f} s ({len(facts.regions)} regions; {stored / 1e6:.1f} MB as JSON)")
 
 
 if __name__ == "__main__":

@@ -46,6 +46,18 @@ def test_the_facts_survive_their_json_form():
     assert all(region.chart_digest for region in facts.regions.values() if region.years)
 
 
+def test_a_row_without_a_value_is_not_a_missing_row():
+    """NaN (a row, no value: a highlight says 计算得 nan) and None (no row: 未核对) stay apart through JSON."""
+    import math
+
+    from generator.data.facts import RegionFacts
+
+    facts = DataFacts(defs={"a": ("甲", "%")}, regions={"省": RegionFacts(years=(2021, 2022), cells=(("a", (math.nan, None)),))})
+    again = DataFacts.from_json(json.loads(json.dumps(facts.to_json())))
+    assert again is not None
+    assert math.isnan(again.values[("a", "省", 2021)]) and ("a", "省", 2022) not in again.values
+
+
 def test_a_second_load_answers_from_the_store_without_reading_a_table(sample, tmp_path):
     store = tmp_path / "cache" / "data.json"
     first, problems, pending = loaded(sample, store)

@@ -239,9 +239,15 @@ def run() -> None:
     (atexit handlers and the flushing of stdout and stderr run as before). Only the console
     script does this: main() called in a process that goes on (a test, the benchmark's probe,
     `jianbao serve` calls nothing here) collects as usual.
+
+    scale: while it runs, the collector looks at young objects only after 10,000 new ones (not 700)
+    and at everything less often: reading a 40,000-row table makes millions of objects, none of them
+    garbage in a cycle, and collecting every 700 of them took about 0.1 s of `jianbao check` on it.
+    Cyclic garbage is still collected, only in larger batches.
     """
     import gc
 
+    gc.set_threshold(10_000, 20, 20)
     try:
         main()
     finally:

@@ -8,11 +8,12 @@ question of the checks, the region pages and the chart caches without reading a 
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 from typing import Any
 
-FORMAT = 1  # of the JSON form (to_json); a stored form of another format is made again
+FORMAT = 2  # of the JSON form (to_json); a stored form of another format is made again
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,8 @@ class RegionFacts:
     """One region path with computed indicators or villages."""
 
     years: tuple[int, ...] = ()  # the years with computed indicators, in order
-    cells: tuple[tuple[str, tuple[float | None, ...]], ...] = ()  # (indicator, value per year), in definition order
+    # (indicator, value per year): None where there is no row, NaN for a row without a value; in definition order
+    cells: tuple[tuple[str, tuple[float | None, ...]], ...] = ()
     sample: bool = False  # any of its villages comes from a table marked as sample data
     sources: tuple[str, ...] = ()  # the sources of its villages' tables
     chart_digest: str = ""  # of the rows a chart of the region reads (ChartInputs.digest)
@@ -50,11 +52,17 @@ class DataFacts:
     """Everything the checks, pages and caches take from data/, computed once from the frames."""
 
     defs: dict[str, tuple[str, str]]  # indicator id → (name, unit), in definition order
-    values: dict[tuple[str, str, int], float]  # (indicator, region, year) → computed value (the first row's)
     regions: dict[str, RegionFacts]  # by region path
     has_indicators: bool = False  # any indicator row at all (data/indicators.csv is written)
     configured: bool = False  # data/indicators.yml defines indicators (the 指标 page lists them)
     descriptions: dict[str, str | None] = field(default_factory=dict)  # indicator id → how it is computed (口径)
+
+    @functools.cached_property
+    def values(self) -> dict[tuple[str, str, int], float]:
+        """(indicator, region, year) → computed value (NaN: a row without a value)."""
+        return {(indicator, path, year): value
+                for path, region in self.regions.items() for indicator, values in region.cells
+                for year, value in zip(region.years, values) if value is not None}
 
     def region(self, path: str) -> RegionFacts:
         return self.regions.get(path, _NO_REGION)
@@ -67,7 +75,6 @@ class DataFacts:
         return {
             "format": FORMAT,
             "defs": [[key, name, unit] for key, (name, unit) in self.defs.items()],
-            "values": [[indicator, region, year, _number(value)] for (indicator, region, year), value in self.values.items()],
             "regions": {path: _region_json(region) for path, region in self.regions.items()},
             "has_indicators": self.has_indicators,
             "configured": self.configured,
@@ -82,7 +89,6 @@ class DataFacts:
                 return None
             return cls(
                 defs={str(key): (str(name), str(unit)) for key, name, unit in value["defs"]},
-                values={(str(i), str(r), int(y)): _float(v) for i, r, y, v in value["values"]},
                 regions={str(path): _region_of(item) for path, item in value["regions"].items()},
                 has_indicators=bool(value["has_indicators"]),
                 configured=bool(value["configured"]),

@@ -151,30 +151,19 @@ def facts_of(frames: Frames) -> DataFacts:
                                     parts=_table_parts(frames, path) if mixed else (),
                                     coverage=tuple(coverage.get(path, ())), first_file=first_file)
     descriptions = {key: item.description for key, item in frames.config.indicators.items()} if frames.config else {}
-    return DataFacts(defs=defs, values=_values(frames.indicators), regions=regions, has_indicators=not frames.indicators.empty,
+    return DataFacts(defs=defs, regions=regions, has_indicators=not frames.indicators.empty,
                      configured=frames.config is not None, descriptions=descriptions)
 
 
-def _values(frame: pd.DataFrame) -> dict[tuple[str, str, int], float]:
-    if frame.empty:
-        return {}
-    keys = zip(frame["indicator"].tolist(), frame["region"].tolist(), frame["year"].astype(int).tolist())
-    values: dict[tuple[str, str, int], float] = {}
-    for key, value in zip(keys, frame["value"].astype(float).tolist()):
-        values.setdefault(key, value)  # the first row wins, as a filter would find it
-    return values
-
-
 def _region_tables(frame: pd.DataFrame, defs: dict[str, tuple[str, str]]) -> dict[str, tuple[tuple[int, ...], tuple]]:
-    """Per region: its years, and per indicator with any value its first non-missing value of each year."""
+    """Per region: its years, and per indicator its value of each year (None: no row; NaN: a row without a value)."""
     # One pass over the frame (a pivot per region took seconds with a page per township).
     years: dict[str, set[int]] = defaultdict(set)
     cells: dict[str, dict[tuple[str, int], float]] = defaultdict(dict)
     columns = (frame[c].tolist() for c in ("region", "indicator", "year", "value"))
     for path, indicator, year, value in zip(*columns):
         years[path].add(int(year))
-        if value == value and (indicator, int(year)) not in cells[path]:  # NaN is missing
-            cells[path][(indicator, int(year))] = float(value)
+        cells[path].setdefault((indicator, int(year)), float(value))  # the first row wins, as a filter would find it
     tables = {}
     for path in years:
         region_years = tuple(sorted(years[path]))
@@ -191,15 +180,18 @@ def _village_facts(frames: Frames) -> dict[str, tuple[bool, tuple[str, ...], str
         return {}
     # scale: a region's villages come from few tables, so each region looks at its distinct (file, source, sample)
     # (numbers, found with NumPy) rather than at each of its villages.
-    columns = [frames.villages[c].tolist() for c in ("file", "source", "sample")]
-    codes, tables = pd.factorize(pd.Series(list(zip(*columns)), dtype=object))
+    files, file_names = pd.factorize(frames.villages["file"], use_na_sentinel=False)
+    sources, source_names = pd.factorize(frames.villages["source"], use_na_sentinel=False)
+    samples = frames.villages["sample"].to_numpy(dtype=bool)
+    codes = (files.astype(np.int64) * len(source_names) + sources) * 2 + samples
     facts = {}
     for region, positions in frames.village_index.items():
-        found = [tables[code] for code in np.unique(codes[positions])]
-        samples = {bool(sample) for _, _, sample in found}
-        sources = tuple(sorted({source for _, source, _ in found if isinstance(source, str)}))
+        found = [(file_names[code // 2 // len(source_names)], source_names[code // 2 % len(source_names)], code % 2 == 1)
+                 for code in np.unique(codes[positions]).tolist()]
+        kinds = {sample for _, _, sample in found}
+        names = tuple(sorted({source for _, source, _ in found if isinstance(source, str)}))
         first_file = str(min(file for file, _, _ in found)) if found else ""
-        facts[region] = (True in samples, sources, first_file, len(samples) > 1)
+        facts[region] = (True in kinds, names, first_file, len(kinds) > 1)
     return facts
 
 

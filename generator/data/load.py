@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import hashlib
 from collections.abc import Callable
-from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +23,7 @@ if TYPE_CHECKING:
     from generator.content.yamlcache import YamlCache
     from generator.data.frames import Frames
 
-NO_FACTS = DataFacts(defs={}, values={}, regions={})
+NO_FACTS = DataFacts(defs={}, regions={})
 
 
 class ChartInputs:
@@ -155,7 +154,7 @@ def load_data(root: Path, report: Report, cache: BuildCache | None = None, docum
     if known is not None:
         report.extend(list(known[1]))
         return known[0]
-    key = hashlib.sha256(f"data facts\0{digest}\0{generator_code()}\0{_readers()}".encode("utf-8")).hexdigest()
+    key = hashlib.sha256(f"data facts\0{digest}\0{generator_code()}".encode("utf-8")).hexdigest()
     kept = _kept(stored_value(store, key)) if store is not None else None
     if kept is not None:
         facts, problems = kept
@@ -178,18 +177,6 @@ def _read_frames(root: Path, documents: YamlCache | None) -> Frames:
     from generator.data.frames import read_frames
 
     return read_frames(root, Report(), documents)
-
-
-@functools.cache  # pure: the packages of this process do not change under it
-def _readers() -> str:
-    """The versions of the libraries that read the tables and compute the facts: part of the store's key."""
-    versions = []
-    for name in ("pandas", "numpy", "python-calamine"):
-        try:
-            versions.append(f"{name} {metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            versions.append(f"{name} -")
-    return "|".join(versions)
 
 
 def _problem_json(problem: Problem) -> list:

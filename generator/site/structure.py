@@ -477,7 +477,7 @@ def _attach_data(regions: dict[str, RegionView], data: Data) -> None:
         region = ensure_region(regions, path)
         region.years, region.sample = list(facts.years), facts.sample
         region.table = [TableRow(indicator, *defs[indicator], [_cell(value, defs[indicator][1]) for value in values])
-                        for indicator, values in facts.cells]
+                        for indicator, values in facts.cells if any(value == value for value in values if value is not None)]
     for region in regions.values():
         if region.table and region.level in CHART_LEVELS:
             region.charts.append(ChartDecl(type="trend", region=region.path))
@@ -487,4 +487,4 @@ def _attach_data(regions: dict[str, RegionView], data: Data) -> None:
 
 
 def _cell(value: float | None, unit: str) -> str:
-    return "—" if value is None else format_number(value, unit, running_text=False)
+    return "—" if value is None or value != value else format_number(value, unit, running_text=False)  # NaN: no value
