@@ -165,3 +165,61 @@ def test_a_warm_build_imports_no_pandas_and_makes_the_same_site(tmp_path):
     assert warm.stderr.splitlines()[:-1] == cold.stderr.splitlines()[:-1]  # the same counts (the last line has the time)
     warm_check = jianbao("check", code=NO_PANDAS)
     assert "提示" in cold_check.stderr and (warm_check.stdout, warm_check.stderr) == (cold_check.stdout, cold_check.stderr)
+
+
+def reference_coverage(villages) -> dict:
+    """_region_coverage as it was written with pandas' groupby (the slower, plainer statement of the rule)."""
+    from generator.data.facts import YearCoverage
+    from generator.data.indicator_defs import REGION_COLUMNS
+
+    changes = {}
+    for level in range(len(REGION_COLUMNS)):
+        keys = list(REGION_COLUMNS[: level + 1])
+        child = REGION_COLUMNS[level + 1] if level + 1 < len(REGION_COLUMNS) else "village"
+        counts = villages.groupby([*keys, "year"], sort=True, observed=True)[child].agg(["nunique", "size"]).reset_index()
+        varying = counts.groupby(keys, sort=False, observed=True)[["nunique", "size"]].transform("nunique").max(axis=1) > 1
+        for region, rows in counts[varying].groupby(keys, sort=True, observed=True):
+            path = "/".join(str(part) for part in (region if isinstance(region, tuple) else (region,)))
+            changes[path] = [YearCoverage(int(y), int(c), int(v)) for y, c, v in zip(rows["year"], rows["nunique"], rows["size"])]
+    return changes
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_coverage_counts_as_the_groupby_rule_does(seed):
+    """Random tables with missing parts, missing years, repeated villages and regions that come and go."""
+    import numpy as np
+    import pandas as pd
+
+    from generator.data.frames import _region_coverage
+
+    rng = np.random.default_rng(seed)
+    rows = int(rng.integers(1, 400))
+
+    def column(names: list, missing: float) -> list:
+        values = list(rng.choice(names, rows))
+        return [None if rng.random() < missing else v for v in values]
+
+    villages = pd.DataFrame({
+        "year": [None if rng.random() < 0.05 else float(y) for y in rng.integers(2019, 2023, rows)],
+        "province": column(["甲省", "乙省"], 0.02),
+        "city": column(["一市", "二市", "三市"], 0.05),
+        "county": column(["东县", "西县"], 0.05),
+        "township": column(["南镇", "北镇", "中镇"], 0.05),
+        "village": column([f"{n}村" for n in range(30)], 0.05),
+    })
+    assert _region_coverage(villages) == reference_coverage(villages)
+
+
+def test_coverage_of_the_sample_with_a_city_more_in_one_year(sample):
+    from generator.data.frames import _region_coverage, read_frames
+
+    villages = read_frames(sample, Report()).villages
+    later = villages[villages["year"] == villages["year"].max()].assign(city="大同市")
+    both = pd_concat([villages, later])
+    assert _region_coverage(both) == reference_coverage(both) != {}
+
+
+def pd_concat(frames):
+    import pandas as pd
+
+    return pd.concat(frames, ignore_index=True)

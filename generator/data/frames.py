@@ -210,17 +210,57 @@ def _table_parts(frames: Frames, region: str) -> tuple[TablePart, ...]:
 
 
 def _region_coverage(villages: pd.DataFrame) -> dict[str, list[YearCoverage]]:
-    """Regions whose coverage (sub-regions or villages with data) changes between years: their years."""
+    """Regions whose coverage (sub-regions or villages with data) changes between years: their years.
+
+    By level, then by region: per (region, year) the number of distinct sub-regions (villages, for a
+    乡镇) and of rows; a region changes when either differs between its years. Rows with a missing
+    region part or year count nowhere, a missing sub-region is not a sub-region (as pandas' groupby).
+    """
     if villages.empty or "year" not in villages.columns:
         return {}
+    # scale: counted with NumPy over integer codes, each column's text factorized once (pandas' groupby and
+    # nunique per level took 0.07 s at 40,000 rows)
+    year_codes, years = pd.factorize(villages["year"], sort=True)
+    columns = {column: pd.factorize(villages[column]) for column in (*REGION_COLUMNS, "village") if column in villages.columns}
+    rows = len(villages)
+    region_codes, missing = np.zeros(rows, dtype=np.int64), year_codes < 0
     changes: dict[str, list[YearCoverage]] = {}
-    for level in range(len(REGION_COLUMNS)):
-        keys = list(REGION_COLUMNS[: level + 1])
+    for level, column in enumerate(REGION_COLUMNS):
         child = REGION_COLUMNS[level + 1] if level + 1 < len(REGION_COLUMNS) else "village"
-        # scale: grouped by the columns themselves (no path strings for 100,000 rows)
-        counts = villages.groupby([*keys, "year"], sort=True, observed=True)[child].agg(["nunique", "size"]).reset_index()
-        varying = counts.groupby(keys, sort=False, observed=True)[["nunique", "size"]].transform("nunique").max(axis=1) > 1
-        for region, rows in counts[varying].groupby(keys, sort=True, observed=True):
-            path = "/".join(str(part) for part in (region if isinstance(region, tuple) else (region,)))
-            changes[path] = [YearCoverage(int(y), int(c), int(v)) for y, c, v in zip(rows["year"], rows["nunique"], rows["size"])]
+        if column not in columns or child not in columns:
+            break
+        part_codes, parts = columns[column]
+        missing = missing | (part_codes < 0)  # a row without this part counts at no level from here on
+        kept = ~missing
+        if not kept.any():
+            break
+        regions, inverse = np.unique(region_codes[kept] * (len(parts) + 1) + part_codes[kept], return_inverse=True)
+        region_codes = np.full(rows, -1, dtype=np.int64)
+        region_codes[kept] = inverse.reshape(-1)
+        child_codes, children = columns[child]
+        count, years_count, width = len(regions), len(years), max(len(children), 1)
+        cell = region_codes[kept] * years_count + year_codes[kept]
+        size = np.bincount(cell, minlength=count * years_count).reshape(count, years_count)
+        named = child_codes[kept] >= 0
+        pairs = np.unique(cell[named] * width + child_codes[kept][named])
+        distinct = np.bincount(pairs // width, minlength=count * years_count).reshape(count, years_count)
+        present = size > 0
+        varying = (_spread(size, present) | _spread(distinct, present)).nonzero()[0]
+        if not len(varying):
+            continue
+        kept_rows = np.flatnonzero(kept)
+        first_rows = np.empty(count, dtype=np.int64)
+        first_rows[inverse.reshape(-1)[::-1]] = kept_rows[::-1]  # the first row of each region
+        for region in varying.tolist():
+            row = first_rows[region]
+            path = "/".join(str(columns[key][1][columns[key][0][row]]) for key in REGION_COLUMNS[: level + 1])
+            changes[path] = [YearCoverage(int(years[y]), int(distinct[region, y]), int(size[region, y]))
+                             for y in np.flatnonzero(present[region]).tolist()]
     return changes
+
+
+def _spread(counts: np.ndarray, present: np.ndarray) -> np.ndarray:
+    """Per row: whether the counts of its present columns are not all equal."""
+    high = np.where(present, counts, np.iinfo(np.int64).min).max(axis=1)
+    low = np.where(present, counts, np.iinfo(np.int64).max).min(axis=1)
+    return high > low
