@@ -6,7 +6,8 @@ Prints, measured in one run on a copy of the sample project:
 - `jianbao build --no-pdf`, warm (caches from a first build): the whole process, the MkDocs run
   inside it, and jianbao's own share (the rest) as a ratio of that MkDocs run;
 - MkDocs alone on the generated build/mkdocs.yml, in a process of its own (the floor);
-- `jianbao check` on the sample, and what each command imports (altair, vl-convert, weasyprint …);
+- `jianbao check` on the built sample (its build/cache at hand), and what each command imports (altair, vl-convert, weasyprint …);
+- `jianbao check` of a copy that was never built (no build/cache: the tables are read, pandas imported);
 - `jianbao check` on the sample with a village table of --rows rows as XLSX, and rows per second.
 Each figure is the median of --repeat runs in fresh processes. On a shared machine the wall seconds
 swing with the other load; the CPU seconds (user + system, of the process and its children) are the
@@ -17,22 +18,23 @@ bytecode of generator/ is compiled first, as pip does for an installed package: 
 PYTHONDONTWRITEBYTECODE, and without compiled bytecode every process would compile generator/
 from source again (about 0.1 s a build), which no installed jianbao does.
 
-Measured 2026-12-02 on the two-core machine (load about 0.7, nothing else running; `--repeat 5`):
+Measured 2026-12-02 on the two-core machine (load about 0.8, nothing else running; `--repeat 7`):
 
-    warm jianbao build --no-pdf of the sample: 2.23 s in all; its MkDocs run 1.39 s; jianbao's own share 0.86 s = 0.62 × that MkDocs run
-    MkDocs alone on build/mkdocs.yml (own process): 1.61 s; jianbao's share = 0.53 × it
-      CPU seconds: jianbao's own share 0.93 s; its MkDocs run 1.39 s (0.67 ×); MkDocs alone 1.60 s (0.58 ×)
-      stages in the build: check 0.14 s, search 0.00 s, render 0.12 s, write 0.02 s, mkdocs 1.39 s, print 0.04 s
-    jianbao check: 0.63 s, CPU 0.73 s (exit 0); imports pandas
-    jianbao check with a 40,000-row XLSX village table: 1.40 s, CPU 1.50 s (exit 0), 28,489 rows/s
+    warm jianbao build --no-pdf of the sample: 1.76 s in all; its MkDocs run 1.24 s; jianbao's own share 0.51 s = 0.41 × that MkDocs run
+    MkDocs alone on build/mkdocs.yml (own process): 1.56 s; jianbao's share = 0.33 × it
+      CPU seconds: jianbao's own share 0.50 s; its MkDocs run 1.24 s (0.40 ×); MkDocs alone 1.53 s (0.32 ×)
+      stages in the build: check 0.03 s, search 0.00 s, render 0.12 s, write 0.03 s, mkdocs 1.24 s, print 0.04 s
+    jianbao check: 0.27 s, CPU 0.26 s (exit 0); imports none of altair, vl_convert, weasyprint, pandas, mkdocs, docx, python_calamine
+    jianbao check of a project never built (no build/cache): 0.71 s, CPU 0.81 s (exit 0); imports pandas
+    jianbao check with a 40,000-row XLSX village table: 1.42 s, CPU 1.52 s (exit 0), 28,223 rows/s
 
-The same code measured the old way (build() called in the probe process, bytecode compiled on the
-fly) gave a share of 0.77 ×, and the code before this round 0.88 ×; the XLSX check 1.61 s, before 1.82 s.
-
-What is left of the share (target ≤ 0.5 ×, not reached): imports (pandas/numpy about 0.2 s, pydantic
-models, Jinja, Markdown) and the stages (reading data/ and computing the indicators about 0.1 s,
-compiling the 8 templates of the pages that are always rendered about 0.05 s, fc-match about 0.03 s).
-A warm build that does not import pandas when data/ is unchanged would bring it to about 0.45 ×.
+The code before this change, measured right after in the same way (a worktree of commit c59c66e), gave
+a share of 0.61 × (0.91 s), `jianbao check` 0.62 s (it imported pandas) and the XLSX check 1.46 s.
+What changed: a build keeps the facts of data/ as JSON (data/facts.py), so a warm build with the same
+data/ never imports pandas or NumPy (0.3 s of imports, 0.1 s of reading and computing); the console
+script collects garbage in larger batches (gc.set_threshold in cli.run: about 0.07 s of the XLSX check).
+MkDocs' run inside the build is measured under the same collector settings; the floor (MkDocs alone)
+runs with Python's defaults.
 """
 
 from __future__ import annotations
