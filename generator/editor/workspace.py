@@ -70,7 +70,8 @@ class Workspace:
             if stamps != self._stamps or self.project is None:
                 report = Report()
                 project = load_project(self.root, report, self.settings.cache_dir, self.cache)
-                self.data = load_data(self.root, report, self.cache)
+                # the facts a build kept of this data/ when there are some (read only: the editor keeps none itself)
+                self.data = load_data(self.root, report, self.cache, store=self.settings.cache_dir / "data.json")
                 validate_project(project, report, self.cache)
                 project.save_cache()  # parsed files kept for the next start and for builds
                 self.project, self.report, self._stamps = project, report, stamps
@@ -90,7 +91,7 @@ class Workspace:
             own = _only(project, path.shown)
             check_figures(own, Figures(data), report, self.cache)
             check_highlights(own, data, report)
-            check_charts(own, data, report)
+            check_charts(own, data, report, self.cache)  # each chart's answer kept: a live check runs many times a second
         document = next((d for d in project.documents if d.path == path.shown), None)
         before = {p for p in self.report.problems if p.path != path.shown}
         fields = FieldFinder(document.where if document else Positions())
