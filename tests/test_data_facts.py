@@ -223,3 +223,20 @@ def pd_concat(frames):
     import pandas as pd
 
     return pd.concat(frames, ignore_index=True)
+
+
+def test_a_build_that_fails_its_checks_keeps_no_facts(sample, tmp_path):
+    """The stores are written in phase two only: a build stopped by a content error leaves build/cache without them."""
+    from generator.build import build
+    from generator.config import Settings
+    from generator.errors import ContentError
+
+    case = sample / "content" / "cases" / "jinzhong-six-focus.yml"
+    case.write_text(case.read_text(encoding="utf-8").replace("region: 山西省/晋中市\n", "region: 山西省/晋中市\nunknown_key: 1\n", 1), encoding="utf-8")
+    settings = Settings.create(sample, shared_cache_dir=tmp_path / "cache", pdf=False)
+    with pytest.raises(ContentError) as failed:
+        build(settings)
+    assert any(p.path.endswith("jinzhong-six-focus.yml") and p.line > 0 for p in failed.value.report.problems)
+    kept = {p.name for p in (tmp_path / "cache").rglob("*.json")} if (tmp_path / "cache").exists() else set()
+    assert not kept & {"data.json", "chart-checks.json", "related.json"}
+    assert not (sample / "site").exists()
