@@ -6,8 +6,6 @@ attribute of any Python object may be read, nothing is loaded from disk.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
 import re
 from pathlib import Path
@@ -18,10 +16,11 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from generator.buildcache import BuildCache, Memo
 from generator.content.load import Doc, Project
-from generator.data.load import Data
+from generator.data.load import ChartInputs, Data
 from generator.errors import Report
 from generator.content.models import Case, ChartDecl
 from generator.content.suggest import did_you_mean, region_hint, short_list
+from generator.site.chart_data import ChartError, chart_data, chart_key
 from generator.site.numbers import format_quantity
 from generator.content.yamlsrc import iter_strings
 
@@ -288,10 +287,11 @@ def check_charts(project: Project, data: Data, report: Report, cache: BuildCache
                 line, column = doc.at("charts", index, "region")
                 report.error(doc.path, line, column, f"图表无法生成：没有地区“{decl.region}”的数据{region_hint(decl.region, regions)}{short_list('有数据的地区', regions)}")
                 continue
-            key = _chart_check_key(decl, data)
+            rows = data.chart_inputs(decl.region)
+            key = chart_key(decl, rows.digest, data.defs)  # chart_data's code is in generator_code()
             answer = memo.get(key)
             if answer is None:
-                answer = kept[key] if isinstance(kept.get(key), str) else _chart_answer(decl, data)
+                answer = kept[key] if isinstance(kept.get(key), str) else _chart_answer(decl, rows, data.defs)
                 memo.put(key, answer)
             answers[key] = answer
             if answer:
@@ -301,19 +301,10 @@ def check_charts(project: Project, data: Data, report: Report, cache: BuildCache
         store_value(pending, store, code, answers)
 
 
-def _chart_check_key(decl: ChartDecl, data: Data) -> str:
-    rows = data.chart_inputs(decl.region)
-    payload = [decl.model_dump(mode="json"), rows.digest, sorted((name, list(value)) for name, value in data.defs.items())]
-    return hashlib.sha256(json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
-
-
-def _chart_answer(decl: ChartDecl, data: Data) -> str:
-    """Why the data cannot draw the chart, or "" when it can."""
-    from generator.site.chart_data import ChartError, chart_data
-
-    rows = data.chart_inputs(decl.region)
+def _chart_answer(decl: ChartDecl, rows: ChartInputs, defs: dict[str, tuple[str, str]]) -> str:
+    """Why the data cannot draw the chart, or "" when it can (the rows are read only now)."""
     try:
-        chart_data(decl, rows.indicators, rows.villages, data.defs)
+        chart_data(decl, rows.indicators, rows.villages, defs)
     except ChartError as exc:
         return str(exc)
     return ""

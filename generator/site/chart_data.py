@@ -6,6 +6,8 @@ with Altair from the same ChartData, so a chart that passes the check is the cha
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -97,6 +99,14 @@ class RankingData:
 
 
 ChartData = TrendData | BandsData | RankingData
+
+
+def chart_key(decl: ChartSpec, digest: str, defs: IndicatorDefs, *code: str) -> str:
+    """What a declared chart depends on, as one digest: the declaration, its rows' digest, the indicator
+    definitions and the code that makes it (the spec cache and the chart checks each name their own)."""
+    used = sorted((name, list(value)) for name, value in defs.items())
+    payload = [decl.model_dump(mode="json"), digest, used, *code]
+    return hashlib.sha256(json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
 
 
 def trend_data(indicators: pd.DataFrame, defs: IndicatorDefs, region: str, indicator_ids: Sequence[str], *,

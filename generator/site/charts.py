@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 from generator.buildcache import BuildCache
 from generator.site.chart_render import keep_cache_file
 from generator.site.chart_data import (FONT_STACK, INCOME_BANDS, BandsData, ChartData, ChartSpec, IndicatorDefs,
-                                       TrendData, bands_data, chart_data, ranking_data, trend_data)
+                                       TrendData, bands_data, chart_data, chart_key, ranking_data, trend_data)
 
 if TYPE_CHECKING:
     import altair as alt
@@ -167,9 +167,7 @@ class ChartSpecs:
 
     @staticmethod
     def key(decl: ChartSpec, rows: ChartInputRows, defs: IndicatorDefs) -> str:
-        used = sorted((name, list(value)) for name, value in defs.items())
-        payload = [decl.model_dump(mode="json"), rows.digest, used, _builder_fingerprint()]
-        return hashlib.sha256(json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
+        return chart_key(decl, rows.digest, defs, _builder_fingerprint())
 
     def _read(self, key: str) -> dict[str, Any] | None:
         if self.cache_dir is None:
