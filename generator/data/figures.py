@@ -18,6 +18,7 @@ from generator.buildcache import BuildCache, Memo
 from generator.content.load import Doc, Project
 from generator.data.load import ChartInputs, Data
 from generator.errors import Report
+from generator.output.stores import generator_code, store_value, stored_value
 from generator.content.models import Case, ChartDecl
 from generator.content.suggest import did_you_mean, region_hint, short_list
 from generator.site.chart_data import ChartError, chart_data, chart_key
@@ -271,8 +272,6 @@ def check_charts(project: Project, data: Data, report: Report, cache: BuildCache
     process) and in store (the next build, written from pending): a chart whose rows did not change
     is not computed again, and the frames are not read for it.
     """
-    from generator.output.stores import generator_code, store_value, stored_value
-
     memo = (cache if cache is not None else BuildCache()).chart_checks
     code = f"chart checks\0{generator_code()}"
     kept = stored_value(store, code) if store is not None else None

@@ -196,10 +196,8 @@ def _village_facts(frames: Frames) -> dict[str, tuple[bool, tuple[str, ...], str
 
 
 def _table_parts(frames: Frames, region: str) -> tuple[TablePart, ...]:
-    """Per table (file) of a region's villages: sample or not, and which sub-regions it covers; () unless mixed."""
+    """Per table (file) of a region's villages whose sample and real tables mix: sample or not, which sub-regions it covers."""
     villages = frames.village_rows(region)
-    if villages.empty or not (villages["sample"].any() and not villages["sample"].all()):
-        return ()
     level = region.count("/") + 1
     child = REGION_COLUMNS[level] if level < len(REGION_COLUMNS) else None
     parts = []

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from generator.buildcache import BuildCache
 from generator.data.facts import DataFacts, RegionFacts, TablePart, YearCoverage
 from generator.errors import Level, Problem, Report
+from generator.output.stores import generator_code, store_value, stored_value
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -146,8 +147,6 @@ def load_data(root: Path, report: Report, cache: BuildCache | None = None, docum
     store: the JSON file where builds keep the facts of their data/ (and its problems): read back when
     the digest is this data/'s; new facts go into pending, which a successful build writes.
     """
-    from generator.output.stores import generator_code, store_value, stored_value
-
     digest = _data_digest(root / "data")
     memo = (cache if cache is not None else BuildCache()).data
     known = memo.get(digest)
